@@ -1,0 +1,43 @@
+/* Money is an int64 count of minor units with an ISO 4217 currency; never a float. */
+#ifndef PAYMATCH_MONEY_H
+#define PAYMATCH_MONEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How amounts are written in a source file. */
+struct money_format {
+	char decimal_sep;        /* '.' or ',' */
+	char thousands_sep;      /* 0 (none), ',', '.', ' ', '\'' */
+	bool allow_parens;       /* "(12.50)" means -12.50 */
+	bool allow_symbols;      /* leading/trailing currency symbol or code ("$", "€", "EUR") */
+};
+
+/* The default format: '.' decimal, ',' thousands, parentheses and symbols allowed. */
+extern const struct money_format MONEY_FORMAT_DEFAULT;
+
+/* Returns the number of minor-unit digits of currency code (e.g. 2 for EUR, 0 for JPY,
+ * 3 for KWD), or -1 when code is not a known ISO 4217 code. */
+int money_currency_decimals(const char *code);
+
+/* Returns true when code is three upper-case ASCII letters naming a known currency. */
+bool money_currency_valid(const char *code);
+
+/* Parses len bytes of text as an amount with decimals minor digits into *out.
+ * Returns 0, or -1 with a short reason in *why ("not a number", "too many decimals for
+ * EUR (2)", "amount too large"). Leading/trailing spaces are ignored. When a currency
+ * symbol/code is found and cur_out is not NULL, its ISO code is written there (4 bytes). */
+int money_parse(const char *s, size_t len, int decimals, const struct money_format *fmt,
+                int64_t *out, char cur_out[4], const char **why);
+
+/* Writes minor as a plain decimal ("-1234.50") into buf; returns buf. */
+char *money_to_plain(int64_t minor, int decimals, char *buf, size_t n);
+
+/* Writes minor with thousands separators ("-1,234.50") into buf; returns buf. */
+char *money_to_display(int64_t minor, int decimals, char *buf, size_t n);
+
+/* Adds a and b into *out; returns false (and leaves *out) on int64 overflow. */
+bool money_add(int64_t a, int64_t b, int64_t *out);
+
+#endif

@@ -1,0 +1,10 @@
+/* TEMPORARY: replaced by the real command. */
+#include <stdio.h>
+#include "paymatch/cli.h"
+
+int cmd_report(struct app *app, int argc, char **argv)
+{
+	(void)app; (void)argc; (void)argv;
+	fputs("paymatch: report: not built yet\n", stderr);
+	return PM_ESOFTWARE;
+}
