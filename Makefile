@@ -28,7 +28,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check asan bench install uninstall clean deps tests tools
+.PHONY: all check asan bench install uninstall clean deps tests tools demo
 all: paymatch tools
 
 paymatch: $(BUILD)/paymatch
@@ -70,6 +70,10 @@ bench: all
 
 deps:
 	sh scripts/install-deps.sh
+
+# Opens the UI on samples/ (imports and matches them first).
+demo: all
+	./paymatch --db demo.db samples/invoices.csv samples/payments.csv
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/paymatch/themes

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages paymatch needs to build and test, when they are missing.
 set -e
-PKGS="build-essential pkg-config libcsv-dev libyaml-dev libncurses-dev libsqlite3-dev \
+PKGS="build-essential make time pkg-config libcsv-dev libyaml-dev libncurses-dev libsqlite3-dev \
 libcmocka-dev tmux sqlite3 python3 mandoc ncurses-term locales"
 missing=""
 for p in $PKGS; do

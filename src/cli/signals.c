@@ -15,7 +15,7 @@ static void on_signal(int sig)
 	struct pm_progress *p = watched_progress;
 
 	received = sig;
-	/* sqlite3_interrupt only sets a flag on the connection, as the sqlite3 shell's own
+	/* store_interrupt only sets a flag on the connection, as the SQLite shell's own
 	 * SIGINT handler relies on. */
 	if (st)
 		store_interrupt(st);

@@ -139,6 +139,10 @@ static const char MIGRATION_1[] =
 
 static const char *const MIGRATIONS[] = { MIGRATION_1 };
 
+/* A new migration must also bump STORE_SCHEMA_VERSION in store.h. */
+_Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == STORE_SCHEMA_VERSION,
+               "MIGRATIONS and STORE_SCHEMA_VERSION disagree");
+
 /* Indexes the matching, report and UI queries need. Built after bulk loads: measured 2.5x
  * faster than maintaining them during the insert (docs/PERFORMANCE.md). */
 struct secondary_index {
