@@ -23,7 +23,11 @@ int date_from_ymd(int y, int m, int d, pm_date *out);
 /* Splits a day number into year, month, day. */
 void date_to_ymd(pm_date day, int *y, int *m, int *d);
 
-/* Parses len bytes in format fmt into *out; returns 0, or -1 with a reason in *why. */
+/* Parses len bytes in format fmt into *out; returns 0, or -1 with a reason in *why
+ * ("month 13 out of range", "2026-02-30 does not exist"). *why may point to a per-thread
+ * buffer: use it before the next date_parse call in the same thread. Surrounding spaces
+ * and a time after the date ("2026-03-01T10:00:00", "2026-03-01 10:00") are ignored; a 4-digit
+ * year first (YYYY-MM-DD, YYYY/MM/DD) is accepted by every format; 2-digit years never. */
 int date_parse(const char *s, size_t len, enum date_format fmt, pm_date *out, const char **why);
 
 /* Writes day as "YYYY-MM-DD" into buf (at least 11 bytes); returns buf. */

@@ -24,10 +24,17 @@ int money_currency_decimals(const char *code);
 /* Returns true when code is three upper-case ASCII letters naming a known currency. */
 bool money_currency_valid(const char *code);
 
+/* Returns the i-th known currency code in ascending order, or NULL when i is past the end
+ * (for listing and validating currencies). */
+const char *money_currency_code(size_t i);
+
 /* Parses len bytes of text as an amount with decimals minor digits into *out.
- * Returns 0, or -1 with a short reason in *why ("not a number", "too many decimals for
- * EUR (2)", "amount too large"). Leading/trailing spaces are ignored. When a currency
- * symbol/code is found and cur_out is not NULL, its ISO code is written there (4 bytes). */
+ * Returns 0, or -1 with a short static reason in *why ("not a number", "too many decimals
+ * for a 2-decimal currency", "amount too large"). Leading/trailing spaces are ignored.
+ * Extra fraction digits are accepted only when zero ("12.500" -> 1250 for 2 decimals).
+ * The range is +-INT64_MAX (INT64_MIN is refused so that negation is always safe).
+ * When cur_out is not NULL it receives the ISO code of a currency symbol/code found in the
+ * text, or "" when there is none; decimals is used either way (the caller compares). */
 int money_parse(const char *s, size_t len, int decimals, const struct money_format *fmt,
                 int64_t *out, char cur_out[4], const char **why);
 
