@@ -1,0 +1,127 @@
+/* The SQL behind reports and `paymatch check`: every query streams its rows to a callback
+ * (nothing is collected here). Queries are single table scans or rowid joins: at 1M rows a
+ * GROUP BY sorts and costs over a second, a scan costs about 0.1 s (docs/PERFORMANCE.md),
+ * so the small per-group sums are made by the caller in one pass. */
+#ifndef PAYMATCH_STORE_REPORT_H
+#define PAYMATCH_STORE_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "paymatch/error.h"
+#include "paymatch/store.h"
+#include "paymatch/strbuf.h"
+
+struct store_report_filter {
+	const char *customer;     /* customer_id, or NULL for all */
+	const char *currency;     /* currency code, or NULL for all */
+	char as_of[11];           /* "YYYY-MM-DD": later invoices, payments, write-offs ignored */
+	bool basis_invoice_date;  /* tuples carry the invoice date instead of the due date */
+};
+
+/* Starts a read snapshot for a report (every query then sees the same data) and tunes the
+ * read-only connection. Returns 0, PM_ENOINPUT when st is not a paymatch working set, PM_EIO. */
+int store_report_begin(struct store *st, struct pm_error *err);
+/* Ends the snapshot started by store_report_begin. */
+void store_report_end(struct store *st);
+
+/* What an aging tuple adds up. */
+enum store_aging_what {
+	AGING_INVOICED,      /* an invoice's amount, dated by the basis date */
+	AGING_APPLIED,       /* applied + deduction of an APPLIED allocation, its invoice's date */
+	AGING_RECEIVED,      /* a payment's amount */
+	AGING_PAID_APPLIED   /* amount_applied of a payment's APPLIED allocation */
+};
+
+struct store_aging_tuple {
+	enum store_aging_what what;
+	const char *customer_id;  /* of the invoice, or of the payment ("" when unknown) */
+	const char *currency;
+	const char *date;         /* basis date (AGING_INVOICED/APPLIED only, else "") */
+	const char *name;         /* customer_name of an invoice, payer_name of a payment, else "" */
+	int64_t amount;
+};
+
+typedef int (*store_aging_fn)(void *ctx, const struct store_aging_tuple *t);
+
+/* Streams every invoice, applied allocation and payment as it stood at f->as_of (invoices and
+ * payments dated later, and allocations whose payment or write-off is later, are skipped).
+ * fn returning non-zero stops the scan and is returned. */
+int store_report_aging_scan(struct store *st, const struct store_report_filter *f,
+                            store_aging_fn fn, void *ctx, struct pm_error *err);
+
+/* The closing check: streams (currency, amount) of every invoice (is_invoice) and every
+ * applied allocation by the allocation's own currency, by queries independent of the scan. */
+typedef int (*store_ledger_fn)(void *ctx, bool is_invoice, const char *currency, int64_t amount);
+int store_report_ledger_scan(struct store *st, const struct store_report_filter *f,
+                             store_ledger_fn fn, void *ctx, struct pm_error *err);
+
+/* Streams the number of open exceptions per (customer_id of the payment, else of the
+ * invoice; currency of the exception, else of its payment or invoice), ordered by both. */
+typedef int (*store_customer_fn)(void *ctx, const char *customer_id, const char *currency,
+                                 int64_t count);
+int store_report_exception_customers(struct store *st, const struct store_report_filter *f,
+                                     store_customer_fn fn, void *ctx, struct pm_error *err);
+
+/* Returns 1 when customer_id has a customer row, invoice or payment, 0 when not, or -1
+ * (err filled). When not, appends up to three similar ids to hint ("'C1', 'C2'"). */
+int store_report_customer_known(struct store *st, const char *customer_id, struct strbuf *hint,
+                                struct pm_error *err);
+
+/* A row is passed as an array of column texts (NULL for SQL NULL) and integers, in the
+ * order documented for each query in docs/REPORTS.md. */
+struct store_row {
+	const char *const *text;  /* text columns */
+	const int64_t *num;       /* integer columns */
+	const bool *is_null;      /* per integer column */
+	double real;              /* confidence, when the query has one */
+};
+typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
+
+/* matches: text payment_id, invoice_id, currency, rule, status, reason_code, decided_by,
+ * decided_at, explanation, created_at; num allocation_id, amount_applied, deduction;
+ * real confidence. In allocation id order. */
+int store_report_matches(struct store *st, const struct store_report_filter *f,
+                         store_row_fn fn, void *ctx, struct pm_error *err);
+
+/* exceptions (open only): text kind, payment_id, payment_date, payer_name, invoice_id,
+ * customer_id, currency, candidate_invoice_id, detail, payment_currency, invoice_currency;
+ * num exception_id, amount, payment_amount, invoice_amount, has_confidence(0/1);
+ * real confidence. Ordered by kind, then id. */
+int store_report_exceptions(struct store *st, const struct store_report_filter *f,
+                            store_row_fn fn, void *ctx, struct pm_error *err);
+
+/* import-errors: text file, column_name, reason, raw; num line, id. In id order. */
+int store_report_import_errors(struct store *st, store_row_fn fn, void *ctx,
+                               struct pm_error *err);
+
+/* summary helpers. Streams (currency, count, amount) of invoices (what 0) or payments (1). */
+typedef int (*store_sum_fn)(void *ctx, const char *key, const char *currency, int64_t count,
+                            int64_t amount);
+int store_report_totals(struct store *st, int what, const char *currency, store_sum_fn fn,
+                        void *ctx, struct pm_error *err);
+/* One allocation for the summary (rows are 0 when absent). */
+struct store_alloc_row {
+	const char *status;
+	const char *currency;
+	int64_t payment_row, invoice_row;
+	int64_t applied, deduction;
+};
+typedef int (*store_alloc_fn)(void *ctx, const struct store_alloc_row *a);
+/* Streams every allocation (of currency, or all when NULL) in table order; the caller sums
+ * and counts distinct payments itself (a bitmap beats COUNT(DISTINCT)'s sort). */
+int store_report_allocation_stream(struct store *st, const char *currency, store_alloc_fn fn,
+                                   void *ctx, struct pm_error *err);
+/* Streams (kind, currency, count, amount) of open exceptions, by kind then currency. */
+int store_report_exception_counts(struct store *st, const char *currency, store_sum_fn fn,
+                                  void *ctx, struct pm_error *err);
+/* Streams the last run of each kind as (kind, finished_at or started_at, duration_ms, 0). */
+int store_report_last_runs(struct store *st, store_sum_fn fn, void *ctx, struct pm_error *err);
+
+/* `paymatch check`: streams one finding per failed invariant (rule name, detail) and returns
+ * the number of findings, or -1 with err filled. */
+typedef int (*store_finding_fn)(void *ctx, const char *rule, const char *detail);
+int64_t store_check_invariants(struct store *st, store_finding_fn fn, void *ctx,
+                               struct pm_error *err);
+
+#endif

@@ -1,0 +1,75 @@
+/* Shared by src/report/ only: the writer's format callbacks and the report context. */
+#ifndef PAYMATCH_REPORT_INTERNAL_H
+#define PAYMATCH_REPORT_INTERNAL_H
+
+#include "paymatch/report.h"
+#include "paymatch/store_report.h"
+#include "paymatch/strbuf.h"
+
+/* One output format: the writer calls these in document order. Each returns 0 or -1. */
+struct tw_ops {
+	int (*begin)(struct tw_writer *w, const char *report, const char *title,
+	             const char *const *meta);
+	int (*table_begin)(struct tw_writer *w);
+	int (*row)(struct tw_writer *w, const struct tw_value *vals);
+	int (*table_end)(struct tw_writer *w);
+	int (*end)(struct tw_writer *w);
+};
+
+#define TW_MAX_LINES 8
+#define TW_MAX_COLS 32   /* widest table a report declares */
+
+struct tw_writer {
+	const struct tw_ops *ops;
+	FILE *out;
+	int err;                      /* errno of the first failed write, 0 if none */
+	const struct tw_table *table; /* current table */
+	size_t ntables;               /* tables begun so far */
+	int64_t nrows;                /* rows of the current table */
+	struct strbuf line;           /* scratch: one output line or row */
+	struct strbuf cell;           /* scratch: one formatted cell */
+	struct strbuf scratch;        /* scratch: a row's formatted cells */
+	/* text layout of the current table: widths and the first column of each line */
+	unsigned *widths;
+	size_t line_start[TW_MAX_LINES + 1];
+	size_t nlines;
+};
+
+extern const struct tw_ops TW_TEXT_OPS;
+extern const struct tw_ops TW_CSV_OPS;
+extern const struct tw_ops TW_JSON_OPS;
+
+/* Writes sb to w->out; returns 0 or -1 (w->err set). */
+int tw_flush_buf(struct tw_writer *w, struct strbuf *sb);
+
+/* Appends v of column type t as plain text (money as a plain decimal) to sb. */
+int tw_plain(struct strbuf *sb, enum tw_type t, const struct tw_value *v);
+
+/* A running report: what the kind functions get. */
+struct report_ctx {
+	struct store *st;
+	const struct report_options *opt;
+	struct tw_writer *w;
+	struct pm_error *err;
+	struct store_report_filter filter;
+	char as_of[11];
+};
+
+/* Returns the minor-unit digits of currency (2 when unknown). */
+int report_decimals(const char *currency);
+
+/* Writes v with places decimals ("0.953") into buf, independent of the C locale (a
+ * German LC_NUMERIC would print "0,953" and break CSV and JSON); returns buf. */
+const char *report_fixed(double v, int places, char *buf, size_t n);
+
+/* Reports a failed tw_* call as PM_EIO in ctx->err; returns PM_EIO. */
+int report_write_failed(struct report_ctx *ctx);
+
+int report_summary(struct report_ctx *ctx);
+int report_aging(struct report_ctx *ctx);
+int report_customers(struct report_ctx *ctx);
+int report_exceptions(struct report_ctx *ctx);
+int report_matches(struct report_ctx *ctx);
+int report_import_errors(struct report_ctx *ctx);
+
+#endif
