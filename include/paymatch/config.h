@@ -121,4 +121,14 @@ int config_workers(const struct pm_config *cfg);
 /* Writes the documentation of every key (name, type, default, meaning) as Markdown. */
 void config_print_reference(FILE *out);
 
+/* Returns the native name of column col (enum inv_col or pay_col) of kind
+ * ("invoice_id", "payer_name"), or NULL when out of range. */
+const char *import_column_name(int kind, int col);
+
+struct strbuf;
+/* Appends the user's paymatch directory ($XDG_CONFIG_HOME/paymatch, else
+ * ~/.config/paymatch; a relative XDG_CONFIG_HOME is ignored) to out. Returns 0, or -1
+ * when no absolute directory is known or out of memory. */
+int config_user_dir(struct strbuf *out);
+
 #endif

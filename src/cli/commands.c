@@ -10,7 +10,8 @@ const struct command COMMANDS[] = {
 	{ "report", cmd_report,
 	  "report KIND [--format text|csv|json] [--as-of D] [-o F]",
 	  "summary, aging, exceptions, matches, customers, import-errors" },
-	{ "config", cmd_config, "config show|keys", "print the effective configuration or all keys" },
+	{ "config", cmd_config, "config show|keys|check FILE",
+	  "print the effective configuration or all keys, or validate a file" },
 	{ "check", cmd_check, "check", "verify the working set's integrity and accounting invariants" },
 	{ "ui", cmd_ui, "ui [FILE...]", "open the full-screen UI (the default)" },
 };
