@@ -378,7 +378,7 @@ static int money_text(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
-static int money_parse(const struct config_key *k, const char *s, size_t len, bool quoted,
+static int ck_money_parse(const struct config_key *k, const char *s, size_t len, bool quoted,
                        void *field, struct strbuf *why)
 {
 	int64_t v;
@@ -393,7 +393,7 @@ static int money_parse(const struct config_key *k, const char *s, size_t len, bo
 	return 0;
 }
 
-static int money_print(struct strbuf *out, const struct config_key *k, const void *base,
+static int ck_money_print(struct strbuf *out, const struct config_key *k, const void *base,
                        int ind)
 {
 	int64_t v = *(const int64_t *)((const char *)base + k->offset);
@@ -408,7 +408,7 @@ static void money_describe(struct strbuf *out, const struct config_key *k)
 	            k->min / 100, k->max / 100);
 }
 
-const struct ck_type CK_MONEY = { .parse = money_parse, .print = money_print,
+const struct ck_type CK_MONEY = { .parse = ck_money_parse, .print = ck_money_print,
 	                          .describe = money_describe };
 
 /* ---- memory sizes: "512MB", "1GB", or a plain number of MB (binary units) ---- */
