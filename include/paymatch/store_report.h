@@ -25,30 +25,41 @@ int store_report_begin(struct store *st, struct pm_error *err);
 /* Ends the snapshot started by store_report_begin. */
 void store_report_end(struct store *st);
 
-/* What an aging tuple adds up. */
-enum store_aging_what {
-	AGING_INVOICED,      /* an invoice's amount, dated by the basis date */
-	AGING_APPLIED,       /* applied + deduction of an APPLIED allocation, its invoice's date */
-	AGING_RECEIVED,      /* a payment's amount */
-	AGING_PAID_APPLIED   /* amount_applied of a payment's APPLIED allocation */
-};
+/* Upper bounds of the invoice and payment rowids (0 when empty), for flat per-row arrays. */
+int store_report_max_rows(struct store *st, int64_t *invoices, int64_t *payments,
+                          struct pm_error *err);
 
-struct store_aging_tuple {
-	enum store_aging_what what;
+/* An invoice or a payment as the aging scan streams it. */
+struct store_aging_row {
+	int64_t row;              /* rowid */
 	const char *customer_id;  /* of the invoice, or of the payment ("" when unknown) */
 	const char *currency;
-	const char *date;         /* basis date (AGING_INVOICED/APPLIED only, else "") */
-	const char *name;         /* customer_name of an invoice, payer_name of a payment, else "" */
+	const char *date;         /* invoices: the basis date; payments: "" */
+	const char *name;         /* customer_name of an invoice, payer_name of a payment */
 	int64_t amount;
+	bool dated;               /* on or before f->as_of (always true when nothing is later) */
+	bool selected;            /* dated and within the customer/currency filter */
 };
 
-typedef int (*store_aging_fn)(void *ctx, const struct store_aging_tuple *t);
+/* An APPLIED allocation (rows are 0 when absent). */
+struct store_aging_alloc {
+	int64_t payment_row, invoice_row;
+	int64_t applied, deduction;
+	bool writeoff_dated;      /* a write-off decided on or before as_of */
+	bool check_dates;         /* false when nothing is dated after as_of */
+};
 
-/* Streams every invoice, applied allocation and payment as it stood at f->as_of (invoices and
- * payments dated later, and allocations whose payment or write-off is later, are skipped).
- * fn returning non-zero stops the scan and is returned. */
+struct store_aging_fns {
+	int (*invoice)(void *ctx, const struct store_aging_row *r);
+	int (*payment)(void *ctx, const struct store_aging_row *r);
+	int (*allocation)(void *ctx, const struct store_aging_alloc *a);
+};
+
+/* Streams every invoice, then every payment, then every APPLIED allocation, each in rowid
+ * order, with the flags the caller needs to apply f (three table scans, no joins).
+ * A callback returning non-zero stops the scan and is returned. */
 int store_report_aging_scan(struct store *st, const struct store_report_filter *f,
-                            store_aging_fn fn, void *ctx, struct pm_error *err);
+                            const struct store_aging_fns *fns, void *ctx, struct pm_error *err);
 
 /* The closing check: streams (currency, amount) of every invoice (is_invoice) and every
  * applied allocation by the allocation's own currency, by queries independent of the scan. */

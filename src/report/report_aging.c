@@ -1,8 +1,9 @@
 /* aging and customers: open balances bucketed by days past due at the as-of date.
- * One pass over the streamed invoices, allocations and payments adds each amount into a
- * hash of (customer, currency) groups (thousands of groups, never the million rows); the
- * groups are then sorted and written. The closing check recomputes invoices - applied per
- * currency from independent queries (store_report_ledger_scan). */
+ * Three scans: invoices (each adds into a hash of (customer, currency) groups, thousands of
+ * groups, and leaves its group and bucket in a flat array indexed by rowid), payments (the
+ * same for unapplied cash), then applied allocations, which subtract through those arrays
+ * instead of joining. The groups are then sorted and written. The closing check recomputes
+ * invoices - applied per currency from independent queries (store_report_ledger_scan). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +22,25 @@ struct group {
 	bool name_from_invoice;
 };
 
+/* A hash slot keeps 32 bits of the hash next to the index, so that a probe compares
+ * strings only when the hashes agree (the strings live elsewhere: cache misses). */
+struct slot {
+	uint32_t hash;
+	uint32_t group;           /* group index + 1, 0 = empty */
+};
+
 struct aging {
 	struct group *g;
 	size_t n, alloc;
-	uint32_t *slot;           /* open addressing: group index + 1, 0 = empty */
+	struct slot *slot;        /* open addressing */
 	size_t nslot;
 	char bound[REPORT_MAX_BUCKETS + 1][11];
 	size_t nb;
 	bool oom;
+	/* by rowid: group index + 1 (0 = not selected), bucket, dated on or before as-of */
+	uint32_t *inv_group, *pay_group;
+	unsigned char *inv_bucket, *inv_dated, *pay_dated;
+	int64_t ninv, npay;       /* array sizes: max rowid + 1 */
 };
 
 size_t report_aging_bucket(const char *date, pm_date as_of, const int64_t *bounds, size_t n)
@@ -62,22 +74,28 @@ static uint64_t hash_key(const char *customer, const char *currency)
 	h = (h ^ 0xff) * 1099511628211u;
 	for (const char *p = currency; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211u;
-	return h;
+	/* FNV's low bits mix poorly and the table is indexed by them: fold the high bits in
+	 * (a murmur3 finalizer step); without it probes ran long on ids like C000123. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	return h ^ (h >> 33);
 }
 
 static int rehash(struct aging *a)
 {
 	size_t n = a->nslot ? a->nslot * 2 : 1024;
-	uint32_t *s = calloc(n, sizeof *s);
+	struct slot *s = calloc(n, sizeof *s);
 
 	if (!s)
 		return -1;
-	for (size_t i = 0; i < a->n; i++) {
-		size_t j = hash_key(a->g[i].customer, a->g[i].currency) & (n - 1);
+	for (size_t i = 0; i < a->nslot; i++) {
+		size_t j;
 
-		while (s[j])
-			j = (j + 1) & (n - 1);
-		s[j] = (uint32_t)(i + 1);
+		if (!a->slot[i].group)
+			continue;
+		for (j = a->slot[i].hash & (n - 1); s[j].group; j = (j + 1) & (n - 1))
+			;
+		s[j] = a->slot[i];
 	}
 	free(a->slot);
 	a->slot = s;
@@ -87,14 +105,17 @@ static int rehash(struct aging *a)
 
 static struct group *group_get(struct aging *a, const char *customer, const char *currency)
 {
+	uint32_t h;
 	size_t j;
 	struct group *g;
 
 	if ((a->n + 1) * 2 > a->nslot && rehash(a))
 		return NULL;
-	j = hash_key(customer, currency) & (a->nslot - 1);
-	for (; a->slot[j]; j = (j + 1) & (a->nslot - 1)) {
-		g = &a->g[a->slot[j] - 1];
+	h = (uint32_t)hash_key(customer, currency);
+	for (j = h & (a->nslot - 1); a->slot[j].group; j = (j + 1) & (a->nslot - 1)) {
+		if (a->slot[j].hash != h)
+			continue;
+		g = &a->g[a->slot[j].group - 1];
 		if (strcmp(g->customer, customer) == 0 && strcmp(g->currency, currency) == 0)
 			return g;
 	}
@@ -105,32 +126,78 @@ static struct group *group_get(struct aging *a, const char *customer, const char
 	if (!(g->customer = strdup(customer)))
 		return NULL;
 	snprintf(g->currency, sizeof g->currency, "%s", currency);
-	a->slot[j] = (uint32_t)++a->n;
+	a->slot[j] = (struct slot){ h, (uint32_t)++a->n };
 	return g;
 }
 
-static int add_tuple(void *ctx, const struct store_aging_tuple *t)
+/* The invoice's customer name wins over a payer name; invoices are streamed first, so
+ * the first non-empty name a group sees is the right one. */
+static int set_name(struct aging *a, struct group *g, const char *name)
+{
+	if (g->name || !name[0])
+		return 0;
+	if (!(g->name = strdup(name)))
+		return a->oom = true, PM_ESOFTWARE;
+	return 0;
+}
+
+static int add_invoice(void *ctx, const struct store_aging_row *r)
 {
 	struct aging *a = ctx;
-	struct group *g = group_get(a, t->customer_id, t->currency);
+	struct group *g;
+	size_t b;
 
-	if (!g)
+	if (r->row < 0 || r->row >= a->ninv)
+		return 0;
+	a->inv_dated[r->row] = r->dated;
+	if (!r->selected)
+		return 0;
+	if (!(g = group_get(a, r->customer_id, r->currency)))
 		return a->oom = true, PM_ESOFTWARE;
-	switch (t->what) {
-	case AGING_INVOICED: g->bucket[bucket_of(a, t->date)] += t->amount; break;
-	case AGING_APPLIED: g->bucket[bucket_of(a, t->date)] -= t->amount; break;
-	case AGING_RECEIVED: g->unapplied += t->amount; break;
-	case AGING_PAID_APPLIED: g->unapplied -= t->amount; break;
-	}
-	/* The invoice's customer name wins over a payer name. */
-	if (t->name[0] && (!g->name || (t->what == AGING_INVOICED && !g->name_from_invoice))) {
-		char *n = strdup(t->name);
+	b = bucket_of(a, r->date);
+	g->bucket[b] += r->amount;
+	a->inv_group[r->row] = (uint32_t)(g - a->g) + 1;
+	a->inv_bucket[r->row] = (unsigned char)b;
+	return set_name(a, g, r->name);
+}
 
-		if (!n)
-			return a->oom = true, PM_ESOFTWARE;
-		free(g->name);
-		g->name = n;
-		g->name_from_invoice = t->what == AGING_INVOICED;
+static int add_payment(void *ctx, const struct store_aging_row *r)
+{
+	struct aging *a = ctx;
+	struct group *g;
+
+	if (r->row < 0 || r->row >= a->npay)
+		return 0;
+	a->pay_dated[r->row] = r->dated;
+	if (!r->selected)
+		return 0;
+	if (!(g = group_get(a, r->customer_id, r->currency)))
+		return a->oom = true, PM_ESOFTWARE;
+	g->unapplied += r->amount;
+	a->pay_group[r->row] = (uint32_t)(g - a->g) + 1;
+	return set_name(a, g, r->name);
+}
+
+/* An applied allocation lowers its invoice's bucket when the invoice is selected and the
+ * money arrived by as-of, and its payment's unapplied cash when the payment is selected
+ * and the invoice existed by as-of (the rules the former SQL joins expressed). */
+static int add_allocation(void *ctx, const struct store_aging_alloc *al)
+{
+	struct aging *a = ctx;
+	int64_t inv = al->invoice_row < a->ninv ? al->invoice_row : 0;
+	int64_t pay = al->payment_row < a->npay ? al->payment_row : 0;
+	uint32_t gi;
+
+	if (inv > 0 && (gi = a->inv_group[inv]) != 0) {
+		bool arrived = !al->check_dates ||
+		               (al->payment_row ? pay > 0 && a->pay_dated[pay] : al->writeoff_dated);
+
+		if (arrived)
+			a->g[gi - 1].bucket[a->inv_bucket[inv]] -= al->applied + al->deduction;
+	}
+	if (pay > 0 && (gi = a->pay_group[pay]) != 0) {
+		if (!al->check_dates || al->invoice_row == 0 || (inv > 0 && a->inv_dated[inv]))
+			a->g[gi - 1].unapplied -= al->applied;
 	}
 	return 0;
 }
@@ -162,6 +229,29 @@ static void aging_free(struct aging *a)
 	}
 	free(a->g);
 	free(a->slot);
+	free(a->inv_group);
+	free(a->pay_group);
+	free(a->inv_bucket);
+	free(a->inv_dated);
+	free(a->pay_dated);
+}
+
+static int aging_arrays(struct report_ctx *ctx, struct aging *a)
+{
+	int64_t ni, np;
+
+	if (store_report_max_rows(ctx->st, &ni, &np, ctx->err))
+		return ctx->err->code;
+	a->ninv = ni + 1;
+	a->npay = np + 1;
+	a->inv_group = calloc((size_t)a->ninv, sizeof *a->inv_group);
+	a->pay_group = calloc((size_t)a->npay, sizeof *a->pay_group);
+	a->inv_bucket = calloc((size_t)a->ninv, 1);
+	a->inv_dated = calloc((size_t)a->ninv, 1);
+	a->pay_dated = calloc((size_t)a->npay, 1);
+	if (!a->inv_group || !a->pay_group || !a->inv_bucket || !a->inv_dated || !a->pay_dated)
+		return pm_error_set(ctx->err, PM_ESOFTWARE, "out of memory");
+	return 0;
 }
 
 static const char *group_name(const struct group *g)
@@ -174,6 +264,7 @@ static const char *group_name(const struct group *g)
 /* Streams the data into a->groups and sorts them. */
 static int aging_collect(struct report_ctx *ctx, struct aging *a, bool exceptions)
 {
+	static const struct store_aging_fns FNS = { add_invoice, add_payment, add_allocation };
 	const struct report_options *o = ctx->opt;
 	int rc;
 
@@ -181,7 +272,9 @@ static int aging_collect(struct report_ctx *ctx, struct aging *a, bool exception
 	date_to_iso(o->as_of, a->bound[0], sizeof a->bound[0]);
 	for (size_t k = 0; k < a->nb; k++)
 		date_to_iso(o->as_of - (pm_date)o->buckets[k], a->bound[k + 1], sizeof a->bound[0]);
-	rc = store_report_aging_scan(ctx->st, &ctx->filter, add_tuple, a, ctx->err);
+	if ((rc = aging_arrays(ctx, a)) != 0)
+		return rc;
+	rc = store_report_aging_scan(ctx->st, &ctx->filter, &FNS, a, ctx->err);
 	if (!rc && exceptions)
 		rc = store_report_exception_customers(ctx->st, &ctx->filter, add_exceptions, a,
 		                                      ctx->err);

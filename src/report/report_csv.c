@@ -20,11 +20,11 @@ static int add_field(struct strbuf *sb, const char *s, size_t len, bool guard)
 	int rc = 0;
 
 	if (!quote && !apostrophe)
-		return strbuf_add(sb, s, len);
+		return tw_add(sb, s, len);
 	if (quote)
-		rc |= strbuf_addch(sb, '"');
+		rc |= tw_addch(sb, '"');
 	if (apostrophe)
-		rc |= strbuf_addch(sb, '\'');
+		rc |= tw_addch(sb, '\'');
 	/* Copy the spans between quotes, doubling each quote. */
 	while ((q = memchr(s, '"', len)) != NULL) {
 		rc |= strbuf_add(sb, s, (size_t)(q - s) + 1);
@@ -69,12 +69,12 @@ static int csv_row(struct tw_writer *w, const struct tw_value *vals)
 		return 0;
 	for (size_t i = 0; i < t->ncols; i++) {
 		if (i)
-			rc |= strbuf_addch(&w->line, ',');
+			rc |= tw_addch(&w->line, ',');
 		strbuf_reset(&w->cell);
 		rc |= tw_plain(&w->cell, t->cols[i].type, &vals[i]);
 		rc |= add_field(&w->line, w->cell.buf, w->cell.len, t->cols[i].type == TW_SOURCE);
 	}
-	rc |= strbuf_addch(&w->line, '\n');
+	rc |= tw_addch(&w->line, '\n');
 	if (rc) {
 		w->err = ENOMEM;
 		return -1;

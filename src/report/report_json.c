@@ -37,30 +37,45 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-static int json_string(struct strbuf *sb, const char *str, size_t n)
+static int json_escape(struct strbuf *sb, const unsigned char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	int rc = strbuf_addch(sb, '"');
+	int rc = 0;
 
 	for (size_t i = 0; i < n;) {
 		size_t len = utf8_seq(s + i, n - i);
 
 		if (len == 0) {
-			rc |= strbuf_addstr(sb, "\\ufffd");
+			rc |= tw_add(sb, "\\ufffd", 6);
 			i++;
 			continue;
 		}
 		if (s[i] == '"' || s[i] == '\\') {
-			rc |= strbuf_addch(sb, '\\');
-			rc |= strbuf_addch(sb, s[i]);
+			rc |= tw_addch(sb, '\\');
+			rc |= tw_addch(sb, (char)s[i]);
 		} else if (s[i] < 0x20 || s[i] == 0x7F) {
 			rc |= strbuf_addf(sb, "\\u%04x", s[i]);
 		} else {
-			rc |= strbuf_add(sb, s + i, len);
+			rc |= tw_add(sb, (const char *)s + i, len);
 		}
 		i += len;
 	}
-	return rc | strbuf_addch(sb, '"');
+	return rc;
+}
+
+static int json_string(struct strbuf *sb, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t plain = 0;
+	int rc = tw_addch(sb, '"');
+
+	/* Most text is printable ASCII without quotes or backslashes: copy it in one go. */
+	while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7F && s[plain] != '"' &&
+	       s[plain] != '\\')
+		plain++;
+	rc |= tw_add(sb, str, plain);
+	if (plain < n)
+		rc |= json_escape(sb, s + plain, n - plain);
+	return rc | tw_addch(sb, '"');
 }
 
 static int json_begin(struct tw_writer *w, const char *report, const char *title,
@@ -97,7 +112,7 @@ static int json_value(struct strbuf *sb, struct strbuf *cell, enum tw_type t,
                       const struct tw_value *v)
 {
 	if (v->null)
-		return strbuf_addstr(sb, "null");
+		return tw_add(sb, "null", 4);
 	if (t == TW_INT || t == TW_NUMBER)
 		return tw_plain(sb, t, v);
 	strbuf_reset(cell);
@@ -109,16 +124,16 @@ static int json_value(struct strbuf *sb, struct strbuf *cell, enum tw_type t,
 static int json_row(struct tw_writer *w, const struct tw_value *vals)
 {
 	const struct tw_table *t = w->table;
-	int rc = strbuf_addstr(&w->line, w->nrows ? ",\n{" : "\n{");
+	int rc = w->nrows ? tw_add(&w->line, ",\n{", 3) : tw_add(&w->line, "\n{", 2);
 
 	for (size_t i = 0; i < t->ncols; i++) {
 		if (i)
-			rc |= strbuf_addch(&w->line, ',');
+			rc |= tw_addch(&w->line, ',');
 		rc |= json_string(&w->line, t->cols[i].name, strlen(t->cols[i].name));
-		rc |= strbuf_addch(&w->line, ':');
+		rc |= tw_addch(&w->line, ':');
 		rc |= json_value(&w->line, &w->cell, t->cols[i].type, &vals[i]);
 	}
-	rc |= strbuf_addch(&w->line, '}');
+	rc |= tw_addch(&w->line, '}');
 	if (rc) {
 		w->err = ENOMEM;
 		return -1;

@@ -22,11 +22,7 @@ static bool is_numeric(enum tw_type t)
 
 static int pad(struct strbuf *sb, size_t n)
 {
-	int rc = 0;
-
-	while (n--)
-		rc |= strbuf_addch(sb, ' ');
-	return rc;
+	return tw_fill(sb, ' ', n);
 }
 
 /* Appends s (len bytes) sanitised, cut to width columns with an ellipsis, aligned. */
@@ -36,6 +32,15 @@ static int add_cell(struct tw_writer *w, const char *s, size_t len, size_t width
 	size_t cols, fit;
 	int rc = 0;
 
+	/* Printable ASCII needs no sanitising and is one column a byte: most cells. */
+	if (tw_plain_ascii(s, len) && (len <= width || right)) {
+		if (right && len < width)
+			rc |= pad(&w->line, width - len);
+		rc |= tw_add(&w->line, s, len);
+		if (!right && len < width)
+			rc |= pad(&w->line, width - len);
+		return rc;
+	}
 	strbuf_reset(c);
 	if (strbuf_grow(c, len + 1))
 		return -1;
@@ -52,7 +57,7 @@ static int add_cell(struct tw_writer *w, const char *s, size_t len, size_t width
 	}
 	if (right && cols < width)
 		rc |= pad(&w->line, width - cols);
-	rc |= strbuf_add(&w->line, c->buf, c->len);
+	rc |= tw_add(&w->line, c->buf, c->len);
 	if (!right && cols < width)
 		rc |= pad(&w->line, width - cols);
 	return rc;
@@ -134,7 +139,7 @@ static int emit_lines(struct tw_writer *w, const char *const *text, const size_t
 		/* Left-aligned cells were padded: lines end without trailing spaces. */
 		while (w->line.len && w->line.buf[w->line.len - 1] == ' ')
 			w->line.buf[--w->line.len] = '\0';
-		rc |= strbuf_addch(&w->line, '\n');
+		rc |= tw_addch(&w->line, '\n');
 	}
 	return rc;
 }
@@ -204,7 +209,10 @@ static int text_row(struct tw_writer *w, const struct tw_value *vals)
 		if (v->null)
 			;
 		else if (t->cols[i].type == TW_MONEY)
-			rc |= strbuf_addstr(all, money_to_display(v->n, v->decimals, buf, sizeof buf));
+		{
+			money_to_display(v->n, v->decimals, buf, sizeof buf);
+			rc |= tw_add(all, buf, strlen(buf));
+		}
 		else
 			rc |= tw_plain(all, t->cols[i].type, v);
 		lens[i] = all->len - offs[i];

@@ -67,12 +67,13 @@ int tw_plain(struct strbuf *sb, enum tw_type t, const struct tw_value *v)
 		while ((u /= 10) != 0);
 		if (v->n < 0)
 			*--p = '-';
-		return strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+		return tw_add(sb, p, (size_t)(buf + sizeof buf - p));
 	}
 	case TW_MONEY:
-		return strbuf_addstr(sb, money_to_plain(v->n, v->decimals, buf, sizeof buf));
+		money_to_plain(v->n, v->decimals, buf, sizeof buf);
+		return tw_add(sb, buf, strlen(buf));
 	default:
-		return strbuf_addstr(sb, v->s ? v->s : "");
+		return v->s ? tw_add(sb, v->s, strlen(v->s)) : 0;
 	}
 }
 

@@ -90,7 +90,10 @@ int64_t store_check_invariants(struct store *st, store_finding_fn fn, void *ctx,
 {
 	int64_t total = 0;
 
-	if (store_exec(st, "BEGIN", err))
+	/* The invariants read every allocation and look up its invoice and payment: map the
+	 * file rather than copy pages through the default 2 MB cache. */
+	if (store_exec(st, "PRAGMA mmap_size = 1073741824", err) ||
+	    store_exec(st, "PRAGMA cache_size = -65536", err) || store_exec(st, "BEGIN", err))
 		return -1;
 	for (size_t i = 0; i < sizeof INVARIANTS / sizeof INVARIANTS[0]; i++) {
 		int64_t n = run_invariant(st, &INVARIANTS[i], fn, ctx, err);

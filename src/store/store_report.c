@@ -103,25 +103,46 @@ static const char *col_text(sqlite3_stmt *stmt, int i)
 	return t ? (const char *)t : "";
 }
 
-/* Runs one prepared aging query, passing its rows (customer, currency, date, amount). */
-static int aging_query(struct store *st, const char *sql, enum store_aging_what what,
-                       const struct store_report_filter *f, int all, store_aging_fn fn,
-                       void *ctx, struct pm_error *err)
+int store_report_max_rows(struct store *st, int64_t *invoices, int64_t *payments,
+                          struct pm_error *err)
 {
 	sqlite3_stmt *stmt;
-	struct store_aging_tuple t = { .what = what };
+
+	if (store_prepare(st, "SELECT (SELECT MAX(id) FROM invoices), (SELECT MAX(id) FROM payments)",
+	                  &stmt, err))
+		return err->code;
+	*invoices = *payments = 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*invoices = sqlite3_column_int64(stmt, 0);
+		*payments = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* Streams the invoices or payments of an aging scan (columns: id, customer, currency, date,
+ * amount, name, dated, selected). */
+static int aging_rows(struct store *st, const char *sql, const struct store_report_filter *f,
+                      int all, int (*fn)(void *, const struct store_aging_row *), void *ctx,
+                      struct pm_error *err)
+{
+	sqlite3_stmt *stmt;
+	struct store_aging_row r;
 	int rc, cb = 0;
 
 	if (store_prepare(st, sql, &stmt, err))
 		return err->code;
 	bind_filter(stmt, f, all);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		t.customer_id = col_text(stmt, 0);
-		t.currency = col_text(stmt, 1);
-		t.date = col_text(stmt, 2);
-		t.amount = sqlite3_column_int64(stmt, 3);
-		t.name = col_text(stmt, 4);
-		if ((cb = fn(ctx, &t)) != 0)
+		r.row = sqlite3_column_int64(stmt, 0);
+		r.customer_id = col_text(stmt, 1);
+		r.currency = col_text(stmt, 2);
+		r.date = col_text(stmt, 3);
+		r.amount = sqlite3_column_int64(stmt, 4);
+		r.name = col_text(stmt, 5);
+		r.dated = sqlite3_column_int(stmt, 6) != 0;
+		r.selected = sqlite3_column_int(stmt, 7) != 0;
+		if ((cb = fn(ctx, &r)) != 0)
 			break;
 	}
 	if (!cb && rc != SQLITE_DONE)
@@ -130,45 +151,81 @@ static int aging_query(struct store *st, const char *sql, enum store_aging_what 
 	return cb ? cb : (rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : err->code);
 }
 
-int store_report_aging_scan(struct store *st, const struct store_report_filter *f,
-                            store_aging_fn fn, void *ctx, struct pm_error *err)
+static int aging_allocs(struct store *st, const struct store_report_filter *f, int all,
+                        const struct store_aging_fns *fns, void *ctx, struct pm_error *err)
 {
-	/* NOT INDEXED / unary +: a full scan in rowid order beats an index range plus a random
-	 * row lookup for each of a million rows (0.04 s against 0.4 s, measured). */
-	static const char INVOICED[] =
-		"SELECT customer_id, currency, CASE WHEN :basis THEN invoice_date ELSE due_date END,"
-		" amount, customer_name FROM invoices NOT INDEXED"
-		" WHERE (:all OR invoice_date <= :asof) AND (:cust IS NULL OR customer_id = :cust)"
-		" AND (:cur IS NULL OR currency = :cur)";
-	static const char APPLIED_SQL[] =
-		"SELECT i.customer_id, i.currency,"
-		" CASE WHEN :basis THEN i.invoice_date ELSE i.due_date END,"
-		" a.amount_applied + a.deduction, ''"
-		" FROM allocations a NOT INDEXED JOIN invoices i ON i.id = a.invoice_row"
-		" WHERE a.status IN " APPLIED
-		" AND (:all OR (i.invoice_date <= :asof AND " ALLOC_DATE " <= :asof))"
-		" AND (:cust IS NULL OR i.customer_id = :cust) AND (:cur IS NULL OR i.currency = :cur)";
-	static const char RECEIVED[] =
-		"SELECT customer_id, currency, '', amount, payer_name FROM payments NOT INDEXED"
-		" WHERE (:all OR payment_date <= :asof) AND (:cust IS NULL OR customer_id = :cust)"
-		" AND (:cur IS NULL OR currency = :cur)";
-	static const char PAID_APPLIED[] =
-		"SELECT p.customer_id, p.currency, '', a.amount_applied, ''"
-		" FROM allocations a NOT INDEXED JOIN payments p ON p.id = a.payment_row"
-		" WHERE a.status IN " APPLIED
-		" AND (:all OR (p.payment_date <= :asof AND (a.invoice_row IS NULL OR"
-		"  (SELECT invoice_date FROM invoices WHERE id = a.invoice_row) <= :asof)))"
-		" AND (:cust IS NULL OR p.customer_id = :cust) AND (:cur IS NULL OR p.currency = :cur)";
+	static const char SQL_ALL[] =
+		"SELECT COALESCE(payment_row, 0), COALESCE(invoice_row, 0), amount_applied, deduction, 1"
+		" FROM allocations NOT INDEXED WHERE status IN " APPLIED;
+	static const char SQL_DATED[] =
+		"SELECT COALESCE(payment_row, 0), COALESCE(invoice_row, 0), amount_applied, deduction,"
+		" payment_row IS NULL AND substr(COALESCE(decided_at, created_at), 1, 10) <= :asof"
+		" FROM allocations NOT INDEXED WHERE status IN " APPLIED;
+	sqlite3_stmt *stmt;
+	struct store_aging_alloc a = { .check_dates = !all };
+	int rc, cb = 0;
+
+	if (store_prepare(st, all ? SQL_ALL : SQL_DATED, &stmt, err))
+		return err->code;
+	bind_filter(stmt, f, all);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		a.payment_row = sqlite3_column_int64(stmt, 0);
+		a.invoice_row = sqlite3_column_int64(stmt, 1);
+		a.applied = sqlite3_column_int64(stmt, 2);
+		a.deduction = sqlite3_column_int64(stmt, 3);
+		a.writeoff_dated = sqlite3_column_int(stmt, 4) != 0;
+		if ((cb = fns->allocation(ctx, &a)) != 0)
+			break;
+	}
+	if (!cb && rc != SQLITE_DONE)
+		store_sql_error(st, err, 0, "reading the aging data");
+	sqlite3_finalize(stmt);
+	return cb ? cb : (rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : err->code);
+}
+
+/* The filter conditions of an aging query, from fixed fragments (no data in the text). */
+static const char *filter_sql(const struct store_report_filter *f)
+{
+	if (f->customer && f->currency)
+		return "customer_id = :cust AND currency = :cur";
+	if (f->customer)
+		return "customer_id = :cust";
+	return f->currency ? "currency = :cur" : "1";
+}
+
+int store_report_aging_scan(struct store *st, const struct store_report_filter *f,
+                            const struct store_aging_fns *fns, void *ctx, struct pm_error *err)
+{
+	/* NOT INDEXED: a full scan in rowid order beats an index range plus a random row
+	 * lookup for each of a million rows (0.04 s against 0.4 s, measured). As of today
+	 * only the selected rows come, without flags to compute (that halves the scan);
+	 * back-dated, every row comes flagged, because allocations need every row's date. */
+	static const char INVOICES_ALL[] =
+		"SELECT id, customer_id, currency, %s, amount, customer_name, 1, 1"
+		" FROM invoices NOT INDEXED WHERE %s";
+	static const char INVOICES_DATED[] =
+		"SELECT id, customer_id, currency, %s, amount, customer_name, invoice_date <= :asof,"
+		" invoice_date <= :asof AND %s FROM invoices NOT INDEXED";
+	static const char PAYMENTS_ALL[] =
+		"SELECT id, customer_id, currency, '', amount, payer_name, 1, 1"
+		" FROM payments NOT INDEXED WHERE %s";
+	static const char PAYMENTS_DATED[] =
+		"SELECT id, customer_id, currency, '', amount, payer_name, payment_date <= :asof,"
+		" payment_date <= :asof AND %s FROM payments NOT INDEXED";
+	const char *basis = f->basis_invoice_date ? "invoice_date" : "due_date";
+	char sql[512];
 	int all = as_of_covers_all(st, f->as_of, err);
 	int rc;
 
 	if (all < 0)
 		return err->code;
-	if ((rc = aging_query(st, INVOICED, AGING_INVOICED, f, all, fn, ctx, err)) ||
-	    (rc = aging_query(st, APPLIED_SQL, AGING_APPLIED, f, all, fn, ctx, err)) ||
-	    (rc = aging_query(st, RECEIVED, AGING_RECEIVED, f, all, fn, ctx, err)))
+	snprintf(sql, sizeof sql, all ? INVOICES_ALL : INVOICES_DATED, basis, filter_sql(f));
+	if ((rc = aging_rows(st, sql, f, all, fns->invoice, ctx, err)))
 		return rc;
-	return aging_query(st, PAID_APPLIED, AGING_PAID_APPLIED, f, all, fn, ctx, err);
+	snprintf(sql, sizeof sql, all ? PAYMENTS_ALL : PAYMENTS_DATED, filter_sql(f));
+	if ((rc = aging_rows(st, sql, f, all, fns->payment, ctx, err)))
+		return rc;
+	return aging_allocs(st, f, all, fns, ctx, err);
 }
 
 static int ledger_query(struct store *st, const char *sql, bool is_invoice,
@@ -207,12 +264,18 @@ int store_report_ledger_scan(struct store *st, const struct store_report_filter 
 		" AND (:cust IS NULL OR"
 		"  (SELECT customer_id FROM invoices WHERE id = a.invoice_row) = :cust)"
 		" AND (:cur IS NULL OR a.currency = :cur)";
+	/* As of today and for every customer, the sums come from the (currency, amount)
+	 * covering index without a sort: 0.06 s against 0.2 s for the scan. */
+	static const char INVOICES_ALL[] =
+		"SELECT currency, SUM(amount) FROM invoices WHERE :cur IS NULL OR currency = :cur"
+		" GROUP BY currency";
 	int all = as_of_covers_all(st, f->as_of, err);
 	int rc;
 
 	if (all < 0)
 		return err->code;
-	if ((rc = ledger_query(st, INVOICES, true, f, all, fn, ctx, err)))
+	if ((rc = ledger_query(st, all && !f->customer ? INVOICES_ALL : INVOICES, true, f, all, fn,
+	                       ctx, err)))
 		return rc;
 	return ledger_query(st, ALLOCS, false, f, all, fn, ctx, err);
 }
