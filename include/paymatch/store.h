@@ -53,8 +53,10 @@ void store_interrupt(struct store *st);
 /* Returns SQLite's data_version: it changes when another connection commits. */
 int64_t store_data_version(struct store *st);
 
-/* Runs PRAGMA integrity_check; returns 0 when "ok", else PM_EIO with the first problem. */
-int store_check_integrity(struct store *st, struct pm_error *err);
+/* Runs PRAGMA quick_check, or integrity_check when full (which also verifies every index
+ * against its table: minutes on a large set); returns 0 when "ok", else PM_EIO with the
+ * first problem. */
+int store_check_integrity(struct store *st, bool full, struct pm_error *err);
 
 /* Records the start of a run of kind ("import", "match") by user; returns its id or -1. */
 int64_t store_run_start(struct store *st, const char *kind, struct pm_error *err);

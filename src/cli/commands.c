@@ -12,7 +12,7 @@ const struct command COMMANDS[] = {
 	  "summary, aging, exceptions, matches, customers, import-errors" },
 	{ "config", cmd_config, "config show|keys|check FILE",
 	  "print the effective configuration or all keys, or validate a file" },
-	{ "check", cmd_check, "check", "verify the working set's integrity and accounting invariants" },
+	{ "check", cmd_check, "check [--full]", "verify the working set's integrity and accounting invariants" },
 	{ "ui", cmd_ui, "ui [FILE...]", "open the full-screen UI (the default)" },
 };
 

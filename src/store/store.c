@@ -215,12 +215,12 @@ int64_t store_data_version(struct store *st)
 	return v;
 }
 
-int store_check_integrity(struct store *st, struct pm_error *err)
+int store_check_integrity(struct store *st, bool full, struct pm_error *err)
 {
 	sqlite3_stmt *stmt;
 	int rc = 0;
 
-	if (store_prepare(st, "PRAGMA integrity_check", &stmt, err))
+	if (store_prepare(st, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", &stmt, err))
 		return err->code;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char *r = (const char *)sqlite3_column_text(stmt, 0);
