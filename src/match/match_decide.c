@@ -1,0 +1,442 @@
+/* The verdict for one payment: duplicate, several listed references, one best candidate,
+ * a bounded subset of the customer's invoices, or an exception naming the best candidate
+ * and why it was not accepted. Runs in worker threads; writes only to its chunk. */
+#include <string.h>
+
+#include "match_internal.h"
+
+#define NO_TEXT UINT32_MAX
+
+/* Appends a NUL-terminated text to the chunk; returns its offset (NO_TEXT on failure). */
+static uint32_t text_end(struct mchunk *ch, size_t start)
+{
+	if (strbuf_addch(&ch->text, '\0'))
+		return NO_TEXT;
+	return (uint32_t)start;
+}
+
+static int push_line(struct mchunk *ch, struct mprop *pr, int32_t inv, int64_t amount,
+                     int64_t deduction)
+{
+	if (pr->nlines >= MAX_LINES || PM_GROW(ch->lines, ch->nlines + 1, ch->alines))
+		return -1;
+	if (pr->nlines == 0)
+		pr->line_off = (uint32_t)ch->nlines;
+	ch->lines[ch->nlines].inv = inv;
+	ch->lines[ch->nlines].amount = amount;
+	ch->lines[ch->nlines++].deduction = deduction;
+	pr->nlines++;
+	return 0;
+}
+
+static void set_exception(struct mchunk *ch, struct mprop *pr, int kind, int32_t inv,
+                          int64_t amount, double conf, size_t detail_start)
+{
+	pr->rule = -1;
+	pr->exc = (int8_t)kind;
+	pr->exc_inv = inv;
+	pr->exc_amount = amount;
+	pr->exc_conf = conf;
+	pr->detail_off = text_end(ch, detail_start);
+	ch->nlines -= pr->nlines;   /* lines of an abandoned proposal are the chunk's last */
+	pr->nlines = 0;
+}
+
+static int status_for(const struct pm_config *cfg, double conf, double runner)
+{
+	if (conf >= cfg->matching.auto_accept && conf - runner >= cfg->matching.auto_margin)
+		return MSTATUS_AUTO;
+	return MSTATUS_SUGGESTED;
+}
+
+static int rule_for(const struct cand *c)
+{
+	switch (c->amt) {
+	case AMT_TOLERANCE: return RULE_SHORT_PAY;
+	case AMT_PARTIAL: return RULE_PARTIAL;
+	case AMT_OVER: return RULE_OVER_PAY;
+	default: break;
+	}
+	switch (c->ref) {
+	case REF_EXACT: return RULE_EXACT_REF;
+	case REF_MANGLED: return RULE_MANGLED_REF;
+	case REF_MEMO: return RULE_MEMO_REF;
+	case REF_TYPO: return RULE_TYPO_REF;
+	default: break;
+	}
+	if (c->cust == CUST_ID)
+		return RULE_CUSTOMER_AMOUNT;
+	if (c->cust == CUST_NAME)
+		return RULE_NAME_AMOUNT;
+	return RULE_MANGLED_REF;   /* a short reference confirmed by the amount */
+}
+
+/* Writes "INV-9 (0.71: <explanation>)" for candidate c. */
+static void describe_cand(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                          const struct cand *c, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s (%.2f: ", arena_str(ctx->set, ctx->set->inv[c->inv].id), c->conf);
+	match_explain_cand(ctx, p, c, &w->keys, sb);
+	strbuf_addch(sb, ')');
+}
+
+/* One invoice for the payment: applied, short-paid within tolerance, partial or over. */
+static void decide_single(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                          struct mchunk *ch, struct mprop *pr)
+{
+	const struct cand *b = &w->cands[0], *r = w->ncands > 1 ? &w->cands[1] : NULL;
+	const struct minv *inv = &ctx->set->inv[b->inv];
+	size_t start = ch->text.len;
+	int64_t amount = p->unapplied, ded = 0;
+
+	if (r && (r->conf == b->conf ||
+	          (match_cand_name_only(b) && b->conf - r->conf < ctx->cfg->matching.auto_margin &&
+	           ctx->set->inv[r->inv].cust != inv->cust))) {
+		strbuf_addstr(&ch->text, "fit equally: ");
+		describe_cand(ctx, w, p, b, &ch->text);
+		strbuf_addstr(&ch->text, " and ");
+		describe_cand(ctx, w, p, r, &ch->text);
+		set_exception(ch, pr, EXC_AMBIGUOUS, b->inv, p->unapplied, b->conf, start);
+		return;
+	}
+	if (b->amt == AMT_EXACT || b->amt == AMT_OVER)
+		amount = inv->open < p->unapplied ? inv->open : p->unapplied;
+	else if (b->amt == AMT_TOLERANCE)
+		ded = inv->open - p->unapplied;
+	if (push_line(ch, pr, b->inv, amount, ded))
+		return;
+	pr->rule = (int8_t)rule_for(b);
+	pr->conf = b->conf;
+	pr->status = (int8_t)status_for(ctx->cfg, b->conf, r ? r->conf : 0);
+	pr->gap_abs = b->gap < 0 ? -b->gap : b->gap;
+	pr->amount_evidence = b->ref < REF_MEMO;
+	match_explain_cand(ctx, p, b, &w->keys, &ch->text);
+	pr->expl_off = text_end(ch, start);
+}
+
+/* Adds the open invoices of customer cu fitting the payment's window and currency (not in
+ * skip, open <= limit) to w's subset scratch, oldest due first. Returns the count. */
+static int subset_items(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                        int32_t cu, int64_t limit, const int32_t *skip, int nskip)
+{
+	const struct match_set *s = ctx->set;
+	const struct mcust *c = &s->cust[cu];
+	int n = 0;
+
+	for (int32_t k = 0; k < c->count && n < SUBSET_MAX_ITEMS; k++) {
+		int32_t i = s->cust_inv[c->first + k];
+		const struct minv *inv = &s->inv[i];
+		int skipped = 0;
+
+		for (int j = 0; j < nskip; j++)
+			skipped |= skip[j] == i;
+		if (skipped || inv->cur != p->cur || inv->open > limit ||
+		    !match_in_window(ctx->cfg, p->date, inv->idate) ||
+		    match_set_is_rejected(s, p->row, inv->row))
+			continue;
+		w->sub_inv[n] = i;
+		w->sub_amount[n++] = inv->open;
+	}
+	return n;
+}
+
+static double noisy_or2(double a, double b)
+{
+	return 1 - (1 - a) * (1 - b);
+}
+
+/* Writes the multi-invoice proposal for invoices inv[0..n) with amounts. */
+static void emit_multi(const struct mctx *ctx, const struct mpay *p, struct mchunk *ch,
+                       struct mprop *pr, int rule, double conf, const int32_t *inv, int n,
+                       size_t expl_start)
+{
+	const struct match_set *s = ctx->set;
+	int64_t left = p->unapplied;
+	pm_date oldest = s->inv[inv[0]].idate;
+
+	for (int k = 0; k < n; k++) {
+		const struct minv *v = &s->inv[inv[k]];
+		int64_t a = v->open < left ? v->open : left;
+		int64_t ded = k == n - 1 && a < v->open &&
+		              v->open - a <= match_tolerance(ctx->cfg, v->amount) ? v->open - a : 0;
+
+		if (a <= 0 || push_line(ch, pr, inv[k], a, ded))
+			break;
+		left -= a;
+		if (v->idate < oldest)
+			oldest = v->idate;
+	}
+	pr->rule = (int8_t)rule;
+	pr->conf = conf;
+	pr->status = (int8_t)status_for(ctx->cfg, conf, 0);
+	pr->gap_abs = (int32_t)(p->date - oldest);
+	pr->amount_evidence = 1;
+	strbuf_addf(&ch->text, ", oldest %+dd", (int)(p->date - oldest));
+	pr->expl_off = text_end(ch, expl_start);
+}
+
+/* Sorts invoice indexes by due date, then row (insertion sort: at most MAX_LINES). */
+static void sort_by_due(const struct match_set *s, int32_t *v, int n)
+{
+	for (int a = 1; a < n; a++)
+		for (int b = a; b > 0; b--) {
+			const struct minv *x = &s->inv[v[b - 1]], *y = &s->inv[v[b]];
+			int32_t t;
+
+			if (x->ddate < y->ddate || (x->ddate == y->ddate && x->row <= y->row))
+				break;
+			t = v[b];
+			v[b] = v[b - 1];
+			v[b - 1] = t;
+		}
+}
+
+static void list_refs(const struct mctx *ctx, const int32_t *inv, int n, struct strbuf *sb)
+{
+	for (int k = 0; k < n; k++)
+		strbuf_addf(sb, "%s%s", k ? " " : "", arena_str(ctx->set, ctx->set->inv[inv[k]].id));
+}
+
+/* Several invoices named by reference: all of them when they sum to the payment (or
+ * within tolerance); the listed ones plus a unique subset of the customer's other open
+ * invoices when they sum to less; a unique subset of them when they sum to more.
+ * Returns 1 when it decided. */
+static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                            struct mchunk *ch, struct mprop *pr)
+{
+	const struct match_set *s = ctx->set;
+	int32_t R[MAX_LINES];
+	int nr = 0, cu, pick[SUBSET_MAX_ITEMS], np = 0;
+	int64_t sum = 0, u = p->unapplied;
+	double ref_e = 0.88;
+	size_t start = ch->text.len;
+
+	for (int k = 0; k < w->ncands && nr < MAX_LINES; k++)
+		if (w->cands[k].ref >= REF_MEMO) {
+			R[nr++] = w->cands[k].inv;
+			sum += s->inv[w->cands[k].inv].open;
+		}
+	if (nr == 0 || (nr == 1 && sum >= u))
+		return 0;
+	sort_by_due(s, R, nr);
+	strbuf_addstr(&ch->text, "refs ");
+	list_refs(ctx, R, nr, &ch->text);
+	if (nr >= 2 && sum == u) {
+		strbuf_addf(&ch->text, " listed, sum exact (%d invoices)", nr);
+		emit_multi(ctx, p, ch, pr, RULE_MULTI_REF, noisy_or2(ref_e, 0.60), R, nr, start);
+		return 1;
+	}
+	if (nr >= 2 && sum > u && sum - u <= match_tolerance(ctx->cfg, sum)) {
+		strbuf_addstr(&ch->text, " listed, sum short within tolerance");
+		emit_multi(ctx, p, ch, pr, RULE_MULTI_REF, noisy_or2(ref_e, 0.45), R, nr, start);
+		return 1;
+	}
+	if (sum > u) {
+		int64_t am[MAX_LINES];
+		int32_t chosen[MAX_LINES];
+
+		for (int k = 0; k < nr; k++)
+			am[k] = s->inv[R[k]].open;
+		if (match_subset_sum(am, nr, u, 2, nr, ctx->cfg->matching.subset_budget, pick, &np) != 1) {
+			ch->text.len = start;
+			ch->text.buf[start] = '\0';
+			return 0;
+		}
+		for (int k = 0; k < np; k++)
+			chosen[k] = R[pick[k]];
+		strbuf_addf(&ch->text, " listed, %d of them sum exact", np);
+		emit_multi(ctx, p, ch, pr, RULE_MULTI_REF, noisy_or2(ref_e, 0.45), chosen, np, start);
+		return 1;
+	}
+	/* the listed invoices leave a remainder: a unique subset of the customer's others? */
+	cu = p->cust >= 0 ? p->cust : s->inv[R[0]].cust;
+	for (int k = 1; k < nr; k++)
+		if (s->inv[R[k]].cust != cu)
+			cu = -1;
+	if (cu >= 0 && ctx->cfg->matching.subset_max_k > nr) {
+		int n = subset_items(ctx, w, p, cu, u - sum, R, nr);
+		int rc = match_subset_sum(w->sub_amount, n, u - sum, 1,
+		                          (int)ctx->cfg->matching.subset_max_k - nr,
+		                          ctx->cfg->matching.subset_budget, pick, &np);
+
+		if (rc == 1) {
+			for (int k = 0; k < np && nr < MAX_LINES; k++)
+				R[nr++] = w->sub_inv[pick[k]];
+			strbuf_addf(&ch->text, " listed + %d more open invoice%s of the customer, sum exact",
+			            np, np > 1 ? "s" : "");
+			emit_multi(ctx, p, ch, pr, RULE_MULTI_REF, 0.88, R, nr, start);
+			return 1;
+		}
+	}
+	if (nr == 1) {
+		ch->text.len = start;
+		ch->text.buf[start] = '\0';
+		return 0;
+	}
+	strbuf_addstr(&ch->text, " listed, paid in full, rest unapplied");
+	emit_multi(ctx, p, ch, pr, RULE_MULTI_REF, ref_e * 0.97, R, nr, start);
+	return 1;
+}
+
+/* The customer a payer name points to without help from the amount: the best customer
+ * sharing a name token, when it clears fuzzy_threshold and is clearly ahead. */
+static int32_t name_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+{
+	const struct match_set *s = ctx->set;
+	const char *n = arena_str(s, p->name);
+	size_t i = 0, len = p->name_len;
+	int32_t best = -1, compared = 0;
+	double bs = 0, second = 0;
+
+	while (i < len && compared < 200) {
+		size_t st;
+		uint32_t cnt;
+		const int32_t *v;
+
+		while (i < len && n[i] == ' ')
+			i++;
+		st = i;
+		while (i < len && n[i] != ' ')
+			i++;
+		v = i > st ? mm_get(&s->name_tok, n + st, i - st, &cnt) : NULL;
+		if (!v || cnt > 1000)
+			continue;
+		for (uint32_t k = 0; k < cnt && compared < 200; k++, compared++) {
+			double sim = match_name_sim(ctx, w, p, v[k]);
+
+			if (v[k] == best)
+				continue;
+			if (sim > bs || (sim == bs && v[k] < best)) {
+				second = bs;
+				bs = sim;
+				best = v[k];
+			} else if (sim > second) {
+				second = sim;
+			}
+		}
+	}
+	if (best < 0 || bs < ctx->cfg->matching.fuzzy_threshold || bs - second < 0.02)
+		return -1;
+	return best;
+}
+
+/* No reference: a unique set of 2..subset_max_k open invoices of the customer summing
+ * exactly to the payment. Returns 1 when it decided (a match or an exception). */
+static int decide_multi_sum(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                            struct mchunk *ch, struct mprop *pr)
+{
+	const struct pm_config *cfg = ctx->cfg;
+	int32_t cu = p->cust, chosen[MAX_LINES];
+	int pick[SUBSET_MAX_ITEMS], np = 0, n, rc;
+	size_t start = ch->text.len;
+	double conf;
+
+	if (cu < 0 && !*arena_str(ctx->set, p->cust_id))
+		cu = name_customer(ctx, w, p);
+	if (cu < 0)
+		return 0;
+	n = subset_items(ctx, w, p, cu, p->unapplied - 1, NULL, 0);
+	rc = match_subset_sum(w->sub_amount, n, p->unapplied, 2, (int)cfg->matching.subset_max_k,
+	                      cfg->matching.subset_budget, pick, &np);
+	if (rc == 0)
+		return 0;
+	if (rc == 2) {
+		strbuf_addf(&ch->text, "several sets of the customer's %d open invoices sum to the "
+		            "amount", n);
+		set_exception(ch, pr, EXC_AMBIGUOUS, -1, p->unapplied, -1, start);
+		return 1;
+	}
+	if (rc < 0) {
+		strbuf_addf(&ch->text, "subset search budget (%lld steps) exhausted over %d open "
+		            "invoices of the customer", (long long)cfg->matching.subset_budget, n);
+		set_exception(ch, pr, EXC_UNMATCHED_PAYMENT, -1, p->unapplied, -1, start);
+		return 1;
+	}
+	for (int k = 0; k < np && k < MAX_LINES; k++)
+		chosen[k] = w->sub_inv[pick[k]];
+	if (p->cust >= 0) {
+		conf = 1 - 0.4 * 0.4 * 0.5;
+		strbuf_addstr(&ch->text, "customer id");
+	} else {
+		double sim = match_name_sim(ctx, w, p, cu);
+		double e = 0.4 + 0.5 * (sim - cfg->matching.fuzzy_threshold) /
+		           (1.0 - cfg->matching.fuzzy_threshold + 1e-9);
+
+		conf = (1 - (1 - e) * 0.4 * 0.5) * cfg->matching.name_only_cap;
+		strbuf_addf(&ch->text, "name %.2f \"%s\"", sim, arena_str(ctx->set, p->payer));
+	}
+	strbuf_addf(&ch->text, ", %d open invoices sum to the amount (the only set among %d)", np, n);
+	emit_multi(ctx, p, ch, pr, RULE_MULTI_SUM, conf, chosen, np, start);
+	return 1;
+}
+
+static void decide_none(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                        struct mchunk *ch, struct mprop *pr, int32_t xcur)
+{
+	const struct match_set *s = ctx->set;
+	size_t start = ch->text.len;
+
+	if (xcur >= 0 && (!w->ncands || w->cands[0].conf < ctx->cfg->matching.confidence_threshold)) {
+		strbuf_addf(&ch->text, "reference points to %s in %s, payment is in %s",
+		            arena_str(s, s->inv[xcur].id), s->curs[s->inv[xcur].cur], s->curs[p->cur]);
+		set_exception(ch, pr, EXC_CURRENCY_MISMATCH, xcur, p->unapplied, -1, start);
+		return;
+	}
+	if (!w->ncands) {
+		strbuf_addstr(&ch->text, "no candidate invoice (no reference, customer or name with "
+		              "a fitting amount)");
+		set_exception(ch, pr, EXC_UNMATCHED_PAYMENT, -1, p->unapplied, -1, start);
+		return;
+	}
+	strbuf_addstr(&ch->text, "best candidate ");
+	describe_cand(ctx, w, p, &w->cands[0], &ch->text);
+	strbuf_addf(&ch->text, " below threshold %.2f", ctx->cfg->matching.confidence_threshold);
+	set_exception(ch, pr, EXC_UNMATCHED_PAYMENT, w->cands[0].inv, p->unapplied,
+	              w->cands[0].conf, start);
+}
+
+void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t pi,
+                         struct mchunk *ch, struct mprop *pr)
+{
+	const struct match_set *s = ctx->set;
+	const struct mpay *p = &s->pay[pi];
+	double thr = ctx->cfg->matching.confidence_threshold;
+	int32_t xcur;
+
+	memset(pr, 0, sizeof *pr);
+	pr->pay = pi;
+	pr->rule = pr->exc = -1;
+	pr->exc_inv = -1;
+	pr->exc_conf = -1;
+	pr->expl_off = pr->detail_off = NO_TEXT;
+	if (p->dup_of >= 0) {
+		const struct mpay *o = &s->pay[p->dup_of];
+		size_t start = ch->text.len;
+
+		strbuf_addf(&ch->text, "repeats payment %s (same payer, amount and reference, %+dd)",
+		            arena_str(s, o->id), (int)(p->date - o->date));
+		set_exception(ch, pr, EXC_DUPLICATE, -1, p->unapplied, -1, start);
+		return;
+	}
+	match_gather(ctx, w, p, &xcur);
+	if (decide_multi_ref(ctx, w, p, ch, pr))
+		return;
+	if (w->ncands && w->cands[0].conf >= thr && w->cands[0].amt == AMT_EXACT) {
+		decide_single(ctx, w, p, ch, pr);
+		return;
+	}
+	if (!(w->ncands && w->cands[0].ref >= REF_MEMO) && decide_multi_sum(ctx, w, p, ch, pr)) {
+		if (pr->rule >= 0 || !w->ncands || w->cands[0].conf < thr)
+			return;
+		memset(pr, 0, sizeof *pr);   /* a single candidate beats an unproven subset */
+		pr->pay = pi;
+		pr->rule = pr->exc = -1;
+		pr->exc_inv = -1;
+		pr->exc_conf = -1;
+		pr->expl_off = pr->detail_off = NO_TEXT;
+	}
+	if (w->ncands && w->cands[0].conf >= thr)
+		decide_single(ctx, w, p, ch, pr);
+	else
+		decide_none(ctx, w, p, ch, pr, xcur);
+}

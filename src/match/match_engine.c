@@ -1,0 +1,489 @@
+/* Orchestration: index the snapshot, score payments in parallel chunks, then resolve the
+ * proposals best-first on one thread so that no invoice or payment is over-applied, and
+ * derive the exceptions. The outcome depends only on the data and the configuration. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match_internal.h"
+
+struct engine {
+	struct mctx ctx;
+	struct mchunk *chunks;
+	size_t nchunks, chunk_size;
+	struct worker *workers;
+	struct pm_progress *progress;
+	atomic_int failed;
+};
+
+/* Text and arrays the result points into. */
+struct result_priv {
+	struct mchunk *chunks;
+	size_t nchunks;
+	struct strbuf extra;
+	char (*curs)[4];
+	size_t allocs_alloc, excs_alloc;
+	uint32_t *extra_off;          /* per exception: offset in extra, or UINT32_MAX */
+	size_t extra_off_alloc;
+};
+
+static void score_chunk(void *arg, size_t c, int w)
+{
+	struct engine *e = arg;
+	struct mchunk *ch = &e->chunks[c];
+	size_t first = c * e->chunk_size, n = e->ctx.set->npay - first;
+
+	if (n > e->chunk_size)
+		n = e->chunk_size;
+	if (progress_cancelled(e->progress) || atomic_load(&e->failed))
+		return;
+	ch->props = malloc(n * sizeof *ch->props);
+	if (!ch->props) {
+		atomic_store(&e->failed, 1);
+		return;
+	}
+	strbuf_init(&ch->text);
+	for (size_t i = 0; i < n; i++) {
+		match_score_payment(&e->ctx, &e->workers[w], (int32_t)(first + i), ch, &ch->props[i]);
+		if ((i & 1023) == 1023) {
+			progress_add(e->progress, w, 1024);
+			if (progress_cancelled(e->progress))
+				return;
+		}
+	}
+	progress_add(e->progress, w, (int64_t)(n & 1023));
+	ch->nprops = n;
+}
+
+static void chunks_free(struct mchunk *chunks, size_t n)
+{
+	for (size_t c = 0; chunks && c < n; c++) {
+		free(chunks[c].props);
+		free(chunks[c].lines);
+		strbuf_release(&chunks[c].text);
+	}
+	free(chunks);
+}
+
+/* A proposal with its sort keys (qsort has no context argument in C11). */
+struct pref {
+	struct mprop *pr;
+	struct mchunk *ch;
+	double conf;
+	int32_t gap;
+	int64_t inv_row, pay_row;
+};
+
+/* Best first: confidence, then date proximity, then invoice row, then payment row. */
+static int pref_cmp(const void *x, const void *y)
+{
+	const struct pref *a = x, *b = y;
+
+	if (a->conf != b->conf)
+		return a->conf > b->conf ? -1 : 1;
+	if (a->gap != b->gap)
+		return a->gap < b->gap ? -1 : 1;
+	if (a->inv_row != b->inv_row)
+		return a->inv_row < b->inv_row ? -1 : 1;
+	return a->pay_row < b->pay_row ? -1 : a->pay_row > b->pay_row;
+}
+
+/* Applies proposal r against the invoice residuals; returns 1 when applied, 0 when an
+ * invoice it needs was settled by a better proposal. */
+static int apply_prop(struct pref *r, int64_t *res)
+{
+	struct mline *l = &r->ch->lines[r->pr->line_off];
+	int n = r->pr->nlines;
+
+	if (n == 1 && !r->pr->amount_evidence && res[l->inv] > 0 &&
+	    res[l->inv] < l->amount + l->deduction) {
+		/* an installment or a referenced payment: take what is left of the invoice */
+		if (l->amount > res[l->inv])
+			l->amount = res[l->inv];
+		l->deduction = res[l->inv] - l->amount <= l->deduction ? res[l->inv] - l->amount : 0;
+	}
+	for (int k = 0; k < n; k++)
+		if (res[l[k].inv] < l[k].amount + l[k].deduction)
+			return 0;
+	for (int k = 0; k < n; k++)
+		res[l[k].inv] -= l[k].amount + l[k].deduction;
+	return 1;
+}
+
+/* Resolves all proposals; marks the failed ones with nlines = 0 and rule = -2. */
+static int resolve(struct engine *e, int64_t *res)
+{
+	size_t n = 0, k = 0;
+	struct pref *refs;
+
+	for (size_t c = 0; c < e->nchunks; c++)
+		for (size_t i = 0; i < e->chunks[c].nprops; i++)
+			n += e->chunks[c].props[i].rule >= 0;
+	refs = malloc((n ? n : 1) * sizeof *refs);
+	if (!refs)
+		return -1;
+	for (size_t c = 0; c < e->nchunks; c++)
+		for (size_t i = 0; i < e->chunks[c].nprops; i++)
+			if (e->chunks[c].props[i].rule >= 0) {
+				struct mprop *pr = &e->chunks[c].props[i];
+
+				refs[k].pr = pr;
+				refs[k].ch = &e->chunks[c];
+				refs[k].conf = pr->conf;
+				refs[k].gap = pr->gap_abs;
+				refs[k].inv_row = e->ctx.set->inv[e->chunks[c].lines[pr->line_off].inv].row;
+				refs[k++].pay_row = e->ctx.set->pay[pr->pay].row;
+			}
+	qsort(refs, n, sizeof *refs, pref_cmp);
+	for (k = 0; k < n; k++)
+		if (!apply_prop(&refs[k], res))
+			refs[k].pr->rule = -2;
+	free(refs);
+	return 0;
+}
+
+static int push_alloc(struct match_result *r, struct result_priv *pv, const struct match_alloc *a)
+{
+	if (PM_GROW(r->allocs, (size_t)r->nallocs + 1, pv->allocs_alloc))
+		return -1;
+	r->allocs[r->nallocs++] = *a;
+	return 0;
+}
+
+/* Adds an exception; detail is chunk text (stable) or, when extra_start is not
+ * UINT32_MAX, an offset in pv->extra fixed up at the end. */
+static int push_exc(struct match_result *r, struct result_priv *pv, const struct match_exception *x,
+                    uint32_t extra_start)
+{
+	if (PM_GROW(r->excs, (size_t)r->nexcs + 1, pv->excs_alloc) ||
+	    PM_GROW(pv->extra_off, (size_t)r->nexcs + 1, pv->extra_off_alloc))
+		return -1;
+	pv->extra_off[r->nexcs] = extra_start;
+	r->excs[r->nexcs++] = *x;
+	return 0;
+}
+
+static uint32_t extra_addf_start(struct result_priv *pv)
+{
+	return (uint32_t)pv->extra.len;
+}
+
+/* Emits the allocations of one applied proposal and their derived exceptions. */
+static int emit_applied(struct engine *e, struct match_result *r, struct result_priv *pv,
+                        const struct mchunk *ch, const struct mprop *pr, uint8_t *partial,
+                        int32_t *last_pay)
+{
+	const struct match_set *s = e->ctx.set;
+	const struct mpay *p = &s->pay[pr->pay];
+	const char *expl = pr->expl_off != UINT32_MAX ? ch->text.buf + pr->expl_off : "";
+	int64_t first = r->nallocs, used = 0;
+
+	for (int k = 0; k < pr->nlines; k++) {
+		const struct mline *l = &ch->lines[pr->line_off + k];
+		struct match_alloc a = {
+			.payment_row = p->row, .invoice_row = s->inv[l->inv].row,
+			.amount_applied = l->amount, .deduction = l->deduction, .confidence = pr->conf,
+			.rule = pr->rule, .status = pr->status, .group = pr->nlines > 1 ? first + 1 : 0,
+			.currency = pv->curs[p->cur], .explanation = expl };
+
+		if (pr->rule == RULE_PARTIAL) {
+			partial[l->inv] = 1;
+			last_pay[l->inv] = pr->pay;
+		}
+		used += l->amount;
+		if (push_alloc(r, pv, &a))
+			return -1;
+		if (pr->status == MSTATUS_SUGGESTED) {
+			struct match_exception x = { .kind = EXC_SUGGESTED, .payment_row = p->row,
+				.invoice_row = a.invoice_row, .alloc_index = r->nallocs - 1,
+				.amount = l->amount, .confidence = pr->conf, .currency = a.currency,
+				.detail = expl };
+
+			if (push_exc(r, pv, &x, UINT32_MAX))
+				return -1;
+		}
+	}
+	if (used < p->unapplied) {
+		uint32_t st = extra_addf_start(pv);
+		struct match_exception x = { .kind = EXC_OVER_PAY, .payment_row = p->row,
+			.invoice_row = s->inv[ch->lines[pr->line_off].inv].row, .alloc_index = first,
+			.amount = p->unapplied - used, .confidence = pr->conf, .currency = pv->curs[p->cur] };
+
+		strbuf_addstr(&pv->extra, "unapplied credit ");
+		match_explain_money(s, p->cur, p->unapplied - used, &pv->extra);
+		strbuf_addf(&pv->extra, " after paying %d invoice%s in full", pr->nlines,
+		            pr->nlines > 1 ? "s" : "");
+		strbuf_addch(&pv->extra, '\0');
+		if (push_exc(r, pv, &x, st))
+			return -1;
+	}
+	return 0;
+}
+
+/* The exception of a proposal that lost its invoice(s), or of a worker-level verdict. */
+static int emit_unapplied(struct engine *e, struct match_result *r, struct result_priv *pv,
+                          const struct mchunk *ch, const struct mprop *pr)
+{
+	const struct match_set *s = e->ctx.set;
+	const struct mpay *p = &s->pay[pr->pay];
+	struct match_exception x = { .payment_row = p->row, .alloc_index = -1,
+		.amount = p->unapplied, .currency = pv->curs[p->cur] };
+	uint32_t st = UINT32_MAX;
+
+	if (pr->rule == -2) {
+		int32_t inv = ch->lines[pr->line_off].inv;
+
+		x.kind = EXC_UNMATCHED_PAYMENT;
+		x.invoice_row = s->inv[inv].row;
+		x.confidence = pr->conf;
+		st = extra_addf_start(pv);
+		strbuf_addf(&pv->extra, "best candidate %s (%.2f: %s) was settled by a stronger match",
+		            arena_str(s, s->inv[inv].id), pr->conf,
+		            pr->expl_off != UINT32_MAX ? ch->text.buf + pr->expl_off : "");
+		strbuf_addch(&pv->extra, '\0');
+	} else {
+		x.kind = pr->exc;
+		x.invoice_row = pr->exc_inv >= 0 ? s->inv[pr->exc_inv].row : 0;
+		x.confidence = pr->exc_conf;
+		x.amount = pr->exc_amount;
+		x.detail = pr->detail_off != UINT32_MAX ? ch->text.buf + pr->detail_off : "";
+	}
+	return push_exc(r, pv, &x, st);
+}
+
+/* One short_pay exception per invoice left partly paid by this run's partial payments. */
+static int emit_short_pays(struct engine *e, struct match_result *r, struct result_priv *pv,
+                           const int64_t *res, const uint8_t *partial, const int32_t *last_pay)
+{
+	const struct match_set *s = e->ctx.set;
+
+	for (size_t i = 0; i < s->ninv; i++) {
+		const struct minv *v = &s->inv[i];
+		struct match_exception x = { .kind = EXC_SHORT_PAY, .invoice_row = v->row,
+			.alloc_index = -1, .amount = res[i], .confidence = -1,
+			.currency = pv->curs[v->cur] };
+		uint32_t st;
+
+		if (!partial[i] || res[i] <= 0)
+			continue;
+		x.payment_row = s->pay[last_pay[i]].row;
+		st = extra_addf_start(pv);
+		strbuf_addstr(&pv->extra, "open ");
+		match_explain_money(s, v->cur, res[i], &pv->extra);
+		strbuf_addstr(&pv->extra, " of ");
+		match_explain_money(s, v->cur, v->amount, &pv->extra);
+		strbuf_addstr(&pv->extra, " after partial payment beyond tolerance");
+		strbuf_addch(&pv->extra, '\0');
+		if (push_exc(r, pv, &x, st))
+			return -1;
+	}
+	return 0;
+}
+
+static void summarise(const struct match_set *s, struct match_result *r)
+{
+	struct match_summary *m = &r->summary;
+	int64_t last_pay = -1;
+
+	m->payments = (int64_t)s->npay;
+	m->invoices = (int64_t)s->ninv;
+	for (size_t i = 0; i < s->npay; i++)
+		m->payment_amount += s->pay[i].unapplied;
+	for (int64_t k = 0; k < r->nallocs; k++) {
+		const struct match_alloc *a = &r->allocs[k];
+
+		m->allocations++;
+		m->status_count[a->status]++;
+		m->status_amount[a->status] += a->amount_applied;
+		m->rule_count[a->rule]++;
+		m->rule_amount[a->rule] += a->amount_applied;
+		m->matched_amount += a->amount_applied;
+		if (a->payment_row != last_pay)
+			m->matched_payments++;
+		last_pay = a->payment_row;
+	}
+	for (int64_t k = 0; k < r->nexcs; k++)
+		m->exc_count[r->excs[k].kind]++;
+}
+
+static int build_result(struct engine *e, struct match_result *r, struct result_priv *pv)
+{
+	const struct match_set *s = e->ctx.set;
+	int64_t *res = malloc((s->ninv ? s->ninv : 1) * sizeof *res);
+	uint8_t *partial = calloc(s->ninv ? s->ninv : 1, 1);
+	int32_t *last_pay = calloc(s->ninv ? s->ninv : 1, sizeof *last_pay);
+	int rc = -1;
+
+	if (!res || !partial || !last_pay)
+		goto out;
+	for (size_t i = 0; i < s->ninv; i++)
+		res[i] = s->inv[i].open;
+	if (resolve(e, res))
+		goto out;
+	rc = 0;
+	for (size_t c = 0; c < e->nchunks && !rc; c++)
+		for (size_t i = 0; i < e->chunks[c].nprops && !rc; i++) {
+			const struct mprop *pr = &e->chunks[c].props[i];
+
+			rc = pr->rule >= 0 ? emit_applied(e, r, pv, &e->chunks[c], pr, partial, last_pay)
+			                   : emit_unapplied(e, r, pv, &e->chunks[c], pr);
+		}
+	if (!rc)
+		rc = emit_short_pays(e, r, pv, res, partial, last_pay);
+	for (int64_t k = 0; !rc && k < r->nexcs; k++)
+		if (pv->extra_off[k] != UINT32_MAX)
+			r->excs[k].detail = pv->extra.buf + pv->extra_off[k];
+out:
+	free(res);
+	free(partial);
+	free(last_pay);
+	return rc;
+}
+
+void match_result_free(struct match_result *r)
+{
+	struct result_priv *pv;
+
+	if (!r)
+		return;
+	pv = r->priv;
+	if (pv) {
+		chunks_free(pv->chunks, pv->nchunks);
+		strbuf_release(&pv->extra);
+		free(pv->curs);
+		free(pv->extra_off);
+		free(pv);
+	}
+	free(r->allocs);
+	free(r->excs);
+	free(r);
+}
+
+static int engine_score(struct engine *e, int nworkers)
+{
+	const struct match_set *s = e->ctx.set;
+
+	e->chunk_size = e->ctx.cfg->performance.chunk_size > 0 ?
+	                (size_t)e->ctx.cfg->performance.chunk_size : 10000;
+	e->nchunks = (s->npay + e->chunk_size - 1) / e->chunk_size;
+	e->chunks = calloc(e->nchunks ? e->nchunks : 1, sizeof *e->chunks);
+	e->workers = calloc((size_t)nworkers, sizeof *e->workers);
+	if (!e->chunks || !e->workers)
+		return -1;
+	progress_stage(e->progress, match_stage_name(MSTAGE_SCORING), (int64_t)s->npay, nworkers);
+	for (int w = 0; w < nworkers; w++)
+		progress_worker_total(e->progress, w, (int64_t)s->npay / nworkers);
+	match_pool_run(nworkers, e->nchunks, score_chunk, e);
+	return atomic_load(&e->failed) ? -1 : 0;
+}
+
+int match_compute(struct match_set *set, const struct pm_config *cfg, int workers,
+                  struct pm_progress *progress, struct match_result **out,
+                  struct pm_error *err)
+{
+	struct pm_progress local;
+	struct engine e = { .ctx = { set, cfg } };
+	struct match_result *r = calloc(1, sizeof *r);
+	struct result_priv *pv = calloc(1, sizeof *pv);
+	int64_t t0 = pm_now_ns(), t1;
+	int rc = 0;
+
+	*out = NULL;
+	if (!progress) {
+		progress_init(&local);
+		progress = &local;
+	}
+	e.progress = progress;
+	atomic_init(&e.failed, 0);
+	if (workers <= 0)
+		workers = config_workers(cfg);
+	if (workers > PM_MAX_WORKERS)
+		workers = PM_MAX_WORKERS;
+	if (workers < 1)
+		workers = 1;
+	if (!r || !pv || match_set_index(set, cfg)) {
+		rc = pm_error_set(err, PM_ESOFTWARE, "matching: out of memory building the indexes");
+		goto fail;
+	}
+	r->priv = pv;
+	strbuf_init(&pv->extra);
+	r->summary.workers = workers;
+	t1 = pm_now_ns();
+	r->summary.stage_ns[MSTAGE_LOADING] = t1 - t0;
+	if (engine_score(&e, workers)) {
+		rc = pm_error_set(err, PM_ESOFTWARE, "matching: out of memory while scoring");
+		goto fail;
+	}
+	if (progress_cancelled(progress)) {
+		rc = pm_error_set(err, PM_EINTR, "interrupted: previous results kept");
+		goto fail;
+	}
+	r->summary.stage_ns[MSTAGE_SCORING] = pm_now_ns() - t1;
+	t1 = pm_now_ns();
+	progress_stage(progress, match_stage_name(MSTAGE_ALLOCATING), 0, 0);
+	pv->chunks = e.chunks;
+	pv->nchunks = e.nchunks;
+	e.chunks = NULL;
+	pv->curs = malloc((set->ncur ? set->ncur : 1) * sizeof *pv->curs);
+	if (!pv->curs) {
+		rc = pm_error_set(err, PM_ESOFTWARE, "matching: out of memory");
+		goto fail;
+	}
+	memcpy(pv->curs, set->curs, set->ncur * sizeof *pv->curs);
+	e.chunks = pv->chunks;
+	if (build_result(&e, r, pv)) {
+		e.chunks = NULL;
+		rc = pm_error_set(err, PM_ESOFTWARE, "matching: out of memory while allocating");
+		goto fail;
+	}
+	e.chunks = NULL;
+	summarise(set, r);
+	r->summary.stage_ns[MSTAGE_SCORING] += 0;
+	r->summary.stage_ns[MSTAGE_ALLOCATING] = pm_now_ns() - t1;
+	free(e.workers);
+	*out = r;
+	return 0;
+fail:
+	chunks_free(e.chunks, e.nchunks);
+	free(e.workers);
+	if (r && !r->priv)
+		free(pv);
+	match_result_free(r);
+	return rc;
+}
+
+static const char *const RULE_NAMES[RULE_COUNT] = {
+	[RULE_EXACT_REF] = "exact_ref", [RULE_MANGLED_REF] = "mangled_ref",
+	[RULE_MEMO_REF] = "memo_ref", [RULE_TYPO_REF] = "typo_ref",
+	[RULE_CUSTOMER_AMOUNT] = "customer_amount", [RULE_NAME_AMOUNT] = "name_amount",
+	[RULE_MULTI_REF] = "multi_ref", [RULE_MULTI_SUM] = "multi_sum", [RULE_PARTIAL] = "partial",
+	[RULE_SHORT_PAY] = "short_pay", [RULE_OVER_PAY] = "over_pay"
+};
+static const char *const STATUS_NAMES[MSTATUS_COUNT] = { "auto", "suggested" };
+static const char *const EXC_NAMES[EXC_COUNT] = {
+	[EXC_UNMATCHED_PAYMENT] = "unmatched_payment", [EXC_SUGGESTED] = "suggested",
+	[EXC_SHORT_PAY] = "short_pay", [EXC_OVER_PAY] = "over_pay", [EXC_DUPLICATE] = "duplicate",
+	[EXC_CURRENCY_MISMATCH] = "currency_mismatch", [EXC_AMBIGUOUS] = "ambiguous"
+};
+static const char *const STAGE_NAMES[MSTAGE_COUNT] = { "loading", "scoring", "allocating",
+	"writing" };
+
+const char *match_rule_name(int rule)
+{
+	return rule >= 0 && rule < RULE_COUNT ? RULE_NAMES[rule] : "?";
+}
+
+const char *match_status_name(int status)
+{
+	return status >= 0 && status < MSTATUS_COUNT ? STATUS_NAMES[status] : "?";
+}
+
+const char *match_exc_name(int kind)
+{
+	return kind >= 0 && kind < EXC_COUNT ? EXC_NAMES[kind] : "?";
+}
+
+const char *match_stage_name(int stage)
+{
+	return stage >= 0 && stage < MSTAGE_COUNT ? STAGE_NAMES[stage] : "?";
+}

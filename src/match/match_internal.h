@@ -1,0 +1,204 @@
+/* Shared by the src/match/ files only: the snapshot layout, indexes, per-worker scratch and
+ * per-payment proposals. */
+#ifndef PAYMATCH_MATCH_INTERNAL_H
+#define PAYMATCH_MATCH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paymatch/match.h"
+#include "paymatch/normalize.h"
+#include "paymatch/strbuf.h"
+
+/* A string-keyed multimap: hash table of keys, each with a contiguous list of int32 values
+ * (CSR after mm_freeze). Built by one thread, then read by many. */
+struct mm_slot {
+	uint64_t hash;
+	uint32_t key_off, count, start;
+	int32_t head, tail;
+};
+
+struct mmap_idx {
+	struct mm_slot *slots;
+	size_t cap, n;
+	char *keys;
+	size_t keys_len, keys_alloc;
+	int32_t *pval, *pnext;       /* build-time postings */
+	size_t npost, apost_v, apost_n;
+	int32_t *vals;               /* frozen: values of slot s at vals[start..start+count) */
+};
+
+int mm_add(struct mmap_idx *m, const char *key, size_t len, int32_t val);
+void mm_freeze(struct mmap_idx *m);
+void mm_free(struct mmap_idx *m);
+/* Returns the values for key and their count in *n (NULL, 0 when absent). */
+const int32_t *mm_get(const struct mmap_idx *m, const char *key, size_t len, uint32_t *n);
+
+/* Kinds of invoice reference keys in the reference index (value = inv << 2 | kind). */
+enum ref_key_kind { RK_FULL = 0, RK_CORE = 1, RK_DIGITS = 2 };
+
+struct minv {
+	int64_t row, amount, open;
+	pm_date idate, ddate;
+	uint32_t id, ref, key;       /* arena offsets: invoice_id, raw reference, ref key */
+	uint16_t key_len, cur;
+	int32_t cust;
+};
+
+struct mpay {
+	int64_t row, amount, unapplied;
+	pm_date date;
+	uint32_t id, payer, ref, memo, cust_id, name, name_full;   /* arena offsets */
+	uint16_t name_len, name_full_len, cur;
+	int32_t cust;                /* customer of customer_id, -1 unknown */
+	int32_t dup_of;              /* earlier payment this one duplicates, -1 none */
+};
+
+struct mcust {
+	uint32_t id, raw_name, name, name_full;   /* arena offsets */
+	uint16_t name_len, name_full_len;
+	int32_t first, count;        /* its open invoices in cust_inv[], by due date then row */
+};
+
+struct match_set {
+	char *arena;
+	size_t arena_len, arena_alloc;
+	struct minv *inv;
+	size_t ninv, ainv;
+	struct mpay *pay;
+	size_t npay, apay;
+	struct mcust *cust;
+	size_t ncust, acust;
+	char (*curs)[4];
+	size_t ncur, acur;
+	int32_t *cust_inv;
+	uint64_t *rejected;          /* open-addressing set of payment_row*2^32^invoice_row */
+	size_t nrej, arej;
+	int64_t *rej_p, *rej_i;      /* pending rejected pairs (rows) */
+	size_t nrejp, arejp_p, arejp_i;
+	struct mmap_idx cust_by_id, ref_idx, amount_idx, name_tok;
+	int indexed;
+};
+
+static inline const char *arena_str(const struct match_set *s, uint32_t off)
+{
+	return s->arena + off;
+}
+
+/* Builds customers, indexes, duplicate marks; returns 0 or -1 (out of memory). */
+int match_set_index(struct match_set *set, const struct pm_config *cfg);
+/* Returns true when the (payment, invoice) pair was rejected by a reviewer. */
+int match_set_is_rejected(const struct match_set *set, int64_t prow, int64_t irow);
+/* Writes the (currency, amount) key of the amount index into key[10]. */
+void match_amount_key(uint16_t cur, int64_t amount, char key[10]);
+
+/* Evidence of one candidate invoice for one payment. */
+enum ref_ev { REF_NONE, REF_WEAK, REF_TYPO, REF_MEMO, REF_MANGLED, REF_EXACT };
+enum amt_ev { AMT_NONE, AMT_EXACT, AMT_TOLERANCE, AMT_PARTIAL, AMT_OVER };
+enum cust_ev { CUST_NONE, CUST_ID, CUST_ID_MISMATCH, CUST_NAME };
+
+struct cand {
+	int32_t inv;
+	uint8_t ref, amt, cust, unique_amount;
+	uint8_t in_window, key_idx;    /* key_idx: which payment key hit */
+	float name_sim;
+	double conf;
+	int32_t gap;                   /* payment date - invoice date, days */
+};
+
+#define MAX_CANDS 256
+#define MAX_LINES 16
+#define SUBSET_MAX_ITEMS 48
+
+/* Scratch of one worker thread: nothing here is shared. */
+struct worker {
+	struct norm_keys keys;
+	struct cand cands[MAX_CANDS];
+	int ncands;
+	int32_t cust_seen[64];
+	float cust_sim[64];
+	int ncust_seen;
+	int64_t sub_amount[SUBSET_MAX_ITEMS];
+	int32_t sub_inv[SUBSET_MAX_ITEMS];
+};
+
+struct mline {
+	int32_t inv;
+	int64_t amount, deduction;
+};
+
+/* The engine's verdict for one payment (written by its worker, read by the resolver). */
+struct mprop {
+	int32_t pay;
+	int8_t rule;                   /* -1: no allocation */
+	int8_t status;
+	int8_t exc;                    /* worker-level exception kind, -1 none */
+	uint8_t nlines;
+	uint8_t amount_evidence;       /* the amount proved the match: no re-sizing */
+	int32_t gap_abs;
+	double conf;
+	uint32_t line_off;             /* into the chunk's lines */
+	uint32_t expl_off, detail_off; /* into the chunk's text; detail for the exception */
+	int32_t exc_inv;
+	int64_t exc_amount;
+	double exc_conf;
+};
+
+struct mchunk {
+	struct mprop *props;
+	size_t nprops;
+	struct mline *lines;
+	size_t nlines, alines;
+	struct strbuf text;
+};
+
+/* The scoring context shared read-only by the workers. */
+struct mctx {
+	const struct match_set *set;
+	const struct pm_config *cfg;
+};
+
+/* Collects and scores the candidate invoices of payment p into w->cands, sorted best
+ * first; returns the count. Sets *xcur to an invoice in another currency that a strong
+ * reference points to (-1 none). */
+int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t *xcur);
+/* Returns true when candidate c rests on the payer name only (its confidence is capped). */
+int match_cand_name_only(const struct cand *c);
+/* Returns the payer-name similarity of p to customer c (cached per payment in w). */
+double match_name_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c);
+/* Classifies amount u paid against invoice open balance open (enum amt_ev). */
+int match_amount_kind(const struct pm_config *cfg, int64_t u, int64_t open, int64_t inv_amount);
+/* Returns true when payment date pd is inside the window of invoice date id. */
+int match_in_window(const struct pm_config *cfg, pm_date pd, pm_date id);
+
+/* Scores payment p into prop (lines and text appended to chunk). Never fails: on out of
+ * memory the proposal degrades to an exception without detail. */
+void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t p,
+                         struct mchunk *chunk, struct mprop *prop);
+
+/* Combines named evidence into a confidence (docs/MATCHING.md). */
+double match_confidence(const struct mctx *ctx, const struct cand *c, int name_only);
+/* Returns the short-pay tolerance for an invoice of amount (max of absolute and percent). */
+int64_t match_tolerance(const struct pm_config *cfg, int64_t invoice_amount);
+
+/* Appends the explanation of candidate c (and the final amount kind) to sb. */
+void match_explain_cand(const struct mctx *ctx, const struct mpay *p, const struct cand *c,
+                        const struct norm_keys *keys, struct strbuf *sb);
+/* Appends "12.50" for amount in currency cur to sb. */
+void match_explain_money(const struct match_set *set, uint16_t cur, int64_t amount,
+                         struct strbuf *sb);
+
+/* Bounded subset-sum: finds sets of min_k..max_k of the n positive amounts summing exactly to
+ * target within budget steps. Returns the number of solutions found (0, 1, or 2 = at least
+ * two: ambiguous), or -1 when the budget ran out before that was known. The first solution
+ * (preferring earlier items) goes to pick/npick. */
+int match_subset_sum(const int64_t *amounts, int n, int64_t target, int min_k, int max_k,
+                     int64_t budget, int *pick, int *npick);
+
+/* Runs fn(ctx, chunk_index, worker) for every chunk on nworkers threads (1 = inline) with
+ * the usual signals blocked in the workers. Returns 0, or -1 when a thread failed to
+ * start (the remaining chunks then run inline). */
+int match_pool_run(int nworkers, size_t nchunks, void (*fn)(void *ctx, size_t chunk, int w),
+                   void *ctx);
+
+#endif

@@ -1,0 +1,190 @@
+/* match_run: the working-set side of the engine. Loads the open items through
+ * store_match, computes, and writes the results in one transaction (or nothing). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match_internal.h"
+#include "paymatch/store_match.h"
+
+static pm_date parse_day(const char *s)
+{
+	pm_date d = 0;
+	const char *why;
+
+	if (date_parse(s, strlen(s), DATE_ISO, &d, &why))
+		return 0;
+	return d;
+}
+
+static int sink_invoice(void *ctx, const struct store_match_invoice *v)
+{
+	struct match_invoice_in in = {
+		.row = v->row, .invoice_id = v->invoice_id, .customer_id = v->customer_id,
+		.customer_name = v->customer_name, .reference = v->reference, .currency = v->currency,
+		.invoice_date = parse_day(v->invoice_date), .due_date = parse_day(v->due_date),
+		.amount = v->amount, .open = v->open };
+
+	return match_set_add_invoice(ctx, &in) ? PM_ESOFTWARE : 0;
+}
+
+static int sink_payment(void *ctx, const struct store_match_payment *v)
+{
+	struct match_payment_in in = {
+		.row = v->row, .payment_id = v->payment_id, .currency = v->currency,
+		.payer_name = v->payer_name, .customer_id = v->customer_id, .reference = v->reference,
+		.memo = v->memo, .date = parse_day(v->payment_date), .amount = v->amount,
+		.unapplied = v->unapplied };
+
+	return match_set_add_payment(ctx, &in) ? PM_ESOFTWARE : 0;
+}
+
+static int sink_rejected(void *ctx, int64_t prow, int64_t irow)
+{
+	return match_set_add_rejected(ctx, prow, irow) ? PM_ESOFTWARE : 0;
+}
+
+static void json_counts(struct strbuf *sb, const char *name, const int64_t *counts, int n,
+                        const char *(*namef)(int))
+{
+	int first = 1;
+
+	strbuf_addf(sb, ",\"%s\":{", name);
+	for (int i = 0; i < n; i++) {
+		if (!counts[i])
+			continue;
+		strbuf_addf(sb, "%s\"%s\":%lld", first ? "" : ",", namef(i), (long long)counts[i]);
+		first = 0;
+	}
+	strbuf_addch(sb, '}');
+}
+
+int match_summary_json(const struct match_summary *s, char **json)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int64_t per_status[MSTATUS_COUNT];
+
+	strbuf_init(&sb);
+	memcpy(per_status, s->status_count, sizeof per_status);
+	strbuf_addf(&sb, "{\"payments\":%lld,\"invoices\":%lld,\"payment_amount\":%lld,"
+	            "\"matched_payments\":%lld,\"matched_amount\":%lld,\"allocations\":%lld,"
+	            "\"workers\":%d", (long long)s->payments, (long long)s->invoices,
+	            (long long)s->payment_amount, (long long)s->matched_payments,
+	            (long long)s->matched_amount, (long long)s->allocations, s->workers);
+	json_counts(&sb, "status", per_status, MSTATUS_COUNT, match_status_name);
+	json_counts(&sb, "rules", s->rule_count, RULE_COUNT, match_rule_name);
+	json_counts(&sb, "exceptions", s->exc_count, EXC_COUNT, match_exc_name);
+	strbuf_addstr(&sb, ",\"stage_ms\":{");
+	for (int i = 0; i < MSTAGE_COUNT; i++)
+		strbuf_addf(&sb, "%s\"%s\":%lld", i ? "," : "", match_stage_name(i),
+		            (long long)(s->stage_ns[i] / 1000000));
+	if (strbuf_addstr(&sb, "}}")) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	*json = strbuf_detach(&sb);
+	return 0;
+}
+
+struct writer_ctx {
+	struct match_summary *summary;
+	int64_t started_ns;
+	char *json;
+};
+
+static const char *summary_cb(void *arg, int64_t run_id)
+{
+	struct writer_ctx *w = arg;
+
+	w->summary->run_id = run_id;
+	w->summary->stage_ns[MSTAGE_WRITING] = pm_now_ns() - w->started_ns;
+	free(w->json);
+	w->json = NULL;
+	return match_summary_json(w->summary, &w->json) ? NULL : w->json;
+}
+
+/* Converts the result to the store's rows and writes them in one transaction. */
+static int write_results(struct store *st, const struct match_result *r,
+                         struct match_summary *sum, int64_t t0, struct pm_error *err)
+{
+	struct store_match_alloc *a = malloc(((size_t)r->nallocs + 1) * sizeof *a);
+	struct store_match_exception *x = malloc(((size_t)r->nexcs + 1) * sizeof *x);
+	struct writer_ctx wc = { .summary = sum, .started_ns = pm_now_ns() };
+	struct store_match_results res = { .allocs = a, .nallocs = r->nallocs, .excs = x,
+		.nexcs = r->nexcs, .workers = sum->workers, .summary = summary_cb,
+		.summary_ctx = &wc, .started_ns = t0 };
+	int64_t run_id = 0;
+	int rc;
+
+	if (!a || !x) {
+		free(a);
+		free(x);
+		return pm_error_set(err, PM_ESOFTWARE, "matching: out of memory writing results");
+	}
+	for (int64_t i = 0; i < r->nallocs; i++) {
+		const struct match_alloc *m = &r->allocs[i];
+
+		a[i] = (struct store_match_alloc){ .payment_row = m->payment_row,
+			.invoice_row = m->invoice_row, .amount_applied = m->amount_applied,
+			.deduction = m->deduction, .currency = m->currency,
+			.rule = match_rule_name(m->rule), .explanation = m->explanation,
+			.status = match_status_name(m->status), .confidence = m->confidence,
+			.group = m->group };
+	}
+	for (int64_t i = 0; i < r->nexcs; i++) {
+		const struct match_exception *m = &r->excs[i];
+
+		x[i] = (struct store_match_exception){ .kind = match_exc_name(m->kind),
+			.currency = m->currency, .detail = m->detail, .payment_row = m->payment_row,
+			.invoice_row = m->invoice_row, .alloc_index = m->alloc_index, .amount = m->amount,
+			.confidence = m->confidence };
+	}
+	rc = store_match_write(st, &res, &run_id, err);
+	free(wc.json);
+	free(a);
+	free(x);
+	return rc;
+}
+
+int match_run(struct store *st, const struct pm_config *cfg, const struct match_options *opt,
+              struct pm_progress *progress, struct match_summary *out, struct pm_error *err)
+{
+	struct match_set *set = match_set_new();
+	struct store_match_sink sink = { set, sink_invoice, sink_payment, sink_rejected };
+	struct match_result *r = NULL;
+	int64_t t0 = pm_now_ns(), load_ns;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!set)
+		return pm_error_set(err, PM_ESOFTWARE, "matching: out of memory");
+	if (progress)
+		progress_stage(progress, match_stage_name(MSTAGE_LOADING), 0, 0);
+	rc = store_match_load(st, &sink, err);
+	load_ns = pm_now_ns() - t0;
+	if (!rc && progress && progress_cancelled(progress))
+		rc = pm_error_set(err, PM_EINTR, "interrupted: previous results kept");
+	if (!rc)
+		rc = match_compute(set, cfg, opt ? opt->workers : 0, progress, &r, err);
+	if (!rc) {
+		*out = r->summary;
+		out->stage_ns[MSTAGE_LOADING] += load_ns;
+		if (progress && progress_cancelled(progress))
+			rc = pm_error_set(err, PM_EINTR, "interrupted: previous results kept");
+	}
+	/* the result owns every string it points to: the snapshot can go before the write */
+	match_set_free(set);
+	set = NULL;
+	if (!rc && !(opt && opt->dry_run)) {
+		if (progress)
+			progress_stage(progress, match_stage_name(MSTAGE_WRITING),
+			               r->nallocs + r->nexcs, 0);
+		rc = write_results(st, r, out, t0, err);
+		if (rc == PM_EINTR || (progress && progress_cancelled(progress) && rc))
+			rc = pm_error_set(err, PM_EINTR, "interrupted: previous results kept");
+	}
+	match_result_free(r);
+	match_set_free(set);
+	if (progress)
+		atomic_store(&progress->finished, 1);
+	return rc;
+}

@@ -1,0 +1,371 @@
+/* The SQL of matching (see store_match.h). Loads are plain SELECTs in rowid order merged
+ * with pre-aggregated applied sums; writes are one transaction of reused prepared INSERTs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "paymatch/progress.h"
+#include "paymatch/store_match.h"
+#include "paymatch/strbuf.h"
+#include "store_internal.h"
+
+/* (row, sum) pairs in ascending row order. */
+struct applied {
+	int64_t *row, *sum;
+	size_t n, alloc_row, alloc_sum;
+};
+
+static void applied_free(struct applied *a)
+{
+	free(a->row);
+	free(a->sum);
+}
+
+static int load_applied(struct store *st, const char *sql, struct applied *a,
+                        struct pm_error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, err))
+		return err->code;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (PM_GROW(a->row, a->n + 1, a->alloc_row) || PM_GROW(a->sum, a->n + 1, a->alloc_sum)) {
+			sqlite3_finalize(stmt);
+			return pm_error_set(err, PM_EIO, "out of memory loading allocations");
+		}
+		a->row[a->n] = sqlite3_column_int64(stmt, 0);
+		a->sum[a->n++] = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, err, 0, "loading kept allocations");
+	return 0;
+}
+
+/* Returns the applied sum of row, advancing *pos (rows are visited in ascending order). */
+static int64_t applied_at(const struct applied *a, size_t *pos, int64_t row)
+{
+	while (*pos < a->n && a->row[*pos] < row)
+		(*pos)++;
+	return *pos < a->n && a->row[*pos] == row ? a->sum[*pos] : 0;
+}
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+static int load_invoices(struct store *st, const struct store_match_sink *sink,
+                         const struct applied *ap, struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	size_t pos = 0;
+	int rc, stop = 0;
+
+	if (store_prepare(st, "SELECT id, invoice_id, customer_id, customer_name, invoice_date, "
+	                  "due_date, amount, currency, reference_number FROM invoices ORDER BY id",
+	                  &s, err))
+		return err->code;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_match_invoice inv;
+
+		inv.row = sqlite3_column_int64(s, 0);
+		inv.amount = sqlite3_column_int64(s, 6);
+		inv.open = inv.amount - applied_at(ap, &pos, inv.row);
+		if (inv.open <= 0)
+			continue;
+		inv.invoice_id = col(s, 1);
+		inv.customer_id = col(s, 2);
+		inv.customer_name = col(s, 3);
+		inv.invoice_date = col(s, 4);
+		inv.due_date = col(s, 5);
+		inv.currency = col(s, 7);
+		inv.reference = col(s, 8);
+		stop = sink->invoice(sink->ctx, &inv);
+	}
+	sqlite3_finalize(s);
+	if (stop)
+		return pm_error_set(err, stop, "loading invoices stopped");
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, err, 0, "loading invoices");
+	return 0;
+}
+
+static int load_payments(struct store *st, const struct store_match_sink *sink,
+                         const struct applied *ap, struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	size_t pos = 0;
+	int rc, stop = 0;
+
+	if (store_prepare(st, "SELECT id, payment_id, payment_date, amount, currency, payer_name, "
+	                  "customer_id, reference_number, memo FROM payments ORDER BY id", &s, err))
+		return err->code;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_match_payment p;
+
+		p.row = sqlite3_column_int64(s, 0);
+		p.amount = sqlite3_column_int64(s, 3);
+		p.unapplied = p.amount - applied_at(ap, &pos, p.row);
+		if (p.unapplied <= 0)
+			continue;
+		p.payment_id = col(s, 1);
+		p.payment_date = col(s, 2);
+		p.currency = col(s, 4);
+		p.payer_name = col(s, 5);
+		p.customer_id = col(s, 6);
+		p.reference = col(s, 7);
+		p.memo = col(s, 8);
+		stop = sink->payment(sink->ctx, &p);
+	}
+	sqlite3_finalize(s);
+	if (stop)
+		return pm_error_set(err, stop, "loading payments stopped");
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, err, 0, "loading payments");
+	return 0;
+}
+
+static int load_rejected(struct store *st, const struct store_match_sink *sink,
+                         struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	int rc, stop = 0;
+
+	if (store_prepare(st, "SELECT payment_row, invoice_row FROM allocations WHERE status = "
+	                  "'rejected' AND payment_row IS NOT NULL AND invoice_row IS NOT NULL",
+	                  &s, err))
+		return err->code;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		stop = sink->rejected(sink->ctx, sqlite3_column_int64(s, 0),
+		                      sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	if (stop)
+		return pm_error_set(err, stop, "loading rejected pairs stopped");
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, err, 0, "loading rejected pairs");
+	return 0;
+}
+
+int store_match_load(struct store *st, const struct store_match_sink *sink,
+                     struct pm_error *err)
+{
+	struct applied inv = { 0 }, pay = { 0 };
+	int rc;
+
+	/* Only kept decisions count: this run deletes and re-derives auto and suggested. */
+	rc = load_applied(st, "SELECT invoice_row, SUM(amount_applied + deduction) FROM allocations "
+	                  "WHERE status IN ('confirmed','manual') AND invoice_row IS NOT NULL "
+	                  "GROUP BY invoice_row ORDER BY invoice_row", &inv, err);
+	if (!rc)
+		rc = load_applied(st, "SELECT payment_row, SUM(amount_applied) FROM allocations "
+		                  "WHERE status IN ('confirmed','manual') AND payment_row IS NOT NULL "
+		                  "GROUP BY payment_row ORDER BY payment_row", &pay, err);
+	if (!rc)
+		rc = load_invoices(st, sink, &inv, err);
+	if (!rc)
+		rc = load_payments(st, sink, &pay, err);
+	if (!rc)
+		rc = load_rejected(st, sink, err);
+	applied_free(&inv);
+	applied_free(&pay);
+	return rc;
+}
+
+static int step_done(struct store *st, sqlite3_stmt *s, struct pm_error *err, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, err, 0, what);
+	return 0;
+}
+
+static int64_t max_alloc_id(struct store *st, struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	int64_t id = -1;
+
+	if (store_prepare(st, "SELECT IFNULL(MAX(id), 0) FROM allocations", &s, err))
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else
+		store_sql_error(st, err, 0, "reading allocation ids");
+	sqlite3_finalize(s);
+	return id;
+}
+
+static void bind_row(sqlite3_stmt *s, int i, int64_t row)
+{
+	if (row > 0)
+		sqlite3_bind_int64(s, i, row);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static int insert_allocs(struct store *st, const struct store_match_results *res, int64_t base,
+                         int64_t run_id, const char *now, struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (store_prepare(st, "INSERT INTO allocations(id, payment_row, invoice_row, amount_applied, "
+	                  "deduction, currency, confidence, rule, explanation, status, match_group, "
+	                  "run_id, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &s, err))
+		return err->code;
+	sqlite3_bind_int64(s, 12, run_id);
+	sqlite3_bind_text(s, 13, now, -1, SQLITE_STATIC);
+	for (int64_t i = 0; i < res->nallocs && !rc; i++) {
+		const struct store_match_alloc *a = &res->allocs[i];
+
+		sqlite3_bind_int64(s, 1, base + i + 1);
+		bind_row(s, 2, a->payment_row);
+		bind_row(s, 3, a->invoice_row);
+		sqlite3_bind_int64(s, 4, a->amount_applied);
+		sqlite3_bind_int64(s, 5, a->deduction);
+		sqlite3_bind_text(s, 6, a->currency, -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 7, a->confidence);
+		sqlite3_bind_text(s, 8, a->rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 9, a->explanation, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 10, a->status, -1, SQLITE_STATIC);
+		bind_row(s, 11, a->group > 0 ? base + a->group : 0);
+		rc = step_done(st, s, err, "writing allocations");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int insert_excs(struct store *st, const struct store_match_results *res, int64_t base,
+                       int64_t run_id, struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (store_prepare(st, "INSERT INTO exceptions(kind, payment_row, invoice_row, allocation_id, "
+	                  "amount, currency, confidence, detail, run_id) VALUES(?,?,?,?,?,?,?,?,?)",
+	                  &s, err))
+		return err->code;
+	sqlite3_bind_int64(s, 9, run_id);
+	for (int64_t i = 0; i < res->nexcs && !rc; i++) {
+		const struct store_match_exception *e = &res->excs[i];
+
+		sqlite3_bind_text(s, 1, e->kind, -1, SQLITE_STATIC);
+		bind_row(s, 2, e->payment_row);
+		bind_row(s, 3, e->invoice_row);
+		bind_row(s, 4, e->alloc_index >= 0 ? base + e->alloc_index + 1 : 0);
+		sqlite3_bind_int64(s, 5, e->amount);
+		sqlite3_bind_text(s, 6, e->currency ? e->currency : "", -1, SQLITE_STATIC);
+		if (e->confidence >= 0)
+			sqlite3_bind_double(s, 7, e->confidence);
+		else
+			sqlite3_bind_null(s, 7);
+		sqlite3_bind_text(s, 8, e->detail ? e->detail : "", -1, SQLITE_STATIC);
+		rc = step_done(st, s, err, "writing exceptions");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The secondary indexes of allocations and exceptions, as saved from the schema. */
+struct saved_indexes {
+	char *sql[16];
+	int n;
+};
+
+static void saved_free(struct saved_indexes *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->sql[i]);
+	s->n = 0;
+}
+
+/* Drops the result tables' indexes (keeping their CREATE text) so that a big write appends
+ * to plain tables and the indexes are built once at the end: the same trade-off as the
+ * bulk import's secondary indexes. Names and SQL come from sqlite_master, never from data. */
+static int drop_result_indexes(struct store *st, struct saved_indexes *sv, struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	char *names[16];
+	int rc = 0, n = 0;
+
+	if (store_prepare(st, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+	                  "tbl_name IN ('allocations','exceptions') AND sql IS NOT NULL ORDER BY name",
+	                  &s, err))
+		return err->code;
+	while (n < 16 && sqlite3_step(s) == SQLITE_ROW) {
+		names[n] = sqlite3_mprintf("DROP INDEX \"%w\"", col(s, 0));
+		sv->sql[n] = strdup(col(s, 1));
+		if (!names[n] || !sv->sql[n]) {
+			sqlite3_free(names[n]);
+			free(sv->sql[n]);
+			rc = pm_error_set(err, PM_EIO, "out of memory saving indexes");
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(s);
+	sv->n = n;
+	/* dropped only after the schema query ended: a running SELECT locks the schema */
+	for (int i = 0; i < n; i++) {
+		if (!rc && store_exec(st, names[i], err))
+			rc = err->code;
+		sqlite3_free(names[i]);
+	}
+	return rc;
+}
+
+static int restore_result_indexes(struct store *st, struct saved_indexes *sv,
+                                  struct pm_error *err)
+{
+	for (int i = 0; i < sv->n; i++)
+		if (store_exec(st, sv->sql[i], err))
+			return err->code;
+	return 0;
+}
+
+#define BULK_WRITE_ROWS 50000
+
+int store_match_write(struct store *st, const struct store_match_results *res,
+                      int64_t *run_id, struct pm_error *err)
+{
+	struct saved_indexes sv = { .n = 0 };
+	int bulk = res->nallocs + res->nexcs >= BULK_WRITE_ROWS;
+
+	char now[32];
+	int64_t base;
+	const char *summary = NULL;
+
+	if (store_begin(st, err))
+		return err->code;
+	*run_id = store_run_start(st, "match", err);
+	if (*run_id < 0)
+		goto fail;
+	if (bulk && drop_result_indexes(st, &sv, err))
+		goto fail;
+	if (store_exec(st, "DELETE FROM allocations WHERE status IN ('auto','suggested')", err) ||
+	    store_exec(st, "DELETE FROM exceptions WHERE kind <> 'import_conflict'", err))
+		goto fail;
+	base = max_alloc_id(st, err);
+	if (base < 0)
+		goto fail;
+	store_timestamp(now, sizeof now);
+	if (insert_allocs(st, res, base, *run_id, now, err) ||
+	    insert_excs(st, res, base, *run_id, err) ||
+	    restore_result_indexes(st, &sv, err))
+		goto fail;
+	saved_free(&sv);
+	if (res->summary)
+		summary = res->summary(res->summary_ctx, *run_id);
+	if (store_run_finish(st, *run_id, (pm_now_ns() - res->started_ns) / 1000000,
+	                     res->workers, summary, err))
+		goto fail;
+	return store_commit(st, err);
+fail:
+	saved_free(&sv);
+	store_rollback(st);
+	return pm_error_wrap(err, "writing match results (previous results kept)");
+}
