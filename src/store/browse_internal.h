@@ -20,8 +20,6 @@ enum {
 	P_LIMIT = 5,
 	P_CUSTOMER = 6,
 	P_CURRENCY = 7,
-	P_ASOF = 8,
-	P_BOUND = 9,      /* ?9..?18: aging bucket bounds in days */
 	P_FILTER = 20
 };
 
@@ -93,5 +91,73 @@ int browse_filter_sql(const struct browse_filter *f, struct strbuf *sb);
 
 /* Binds f's values onto stmt. */
 int browse_filter_bind(const struct browse_filter *f, sqlite3_stmt *stmt);
+
+/* How a page is anchored: first/last page, after/before a key, from a key (inclusive). */
+enum fetch_mode { F_FIRST, F_LAST, F_AFTER, F_FROM, F_BEFORE };
+
+struct page {
+	struct browse_row *rows;
+	sqlite3_value **keys;             /* nrows * nkeys */
+	size_t nrows;
+};
+
+struct browse {
+	struct store *st;
+	enum browse_table table;
+	const struct table_def *def;
+	struct col_def cols[BROWSE_MAX_COLS];
+	char titles[BROWSE_MAX_COLS][48];
+	size_t ncols;
+	size_t sort_col;
+	bool desc;
+	size_t page_rows;
+	char *customer, *currency;
+	char as_of[11];
+	int64_t bounds[8];
+	size_t nbounds;
+	bool aging_by_invoice_date;       /* aging basis: invoice_date, else due_date */
+	struct browse_filter filter;
+	struct page page;
+	bool at_start, at_end;
+	int64_t count;                    /* -1 = unknown */
+	/* search in progress */
+	char *search_text;
+	sqlite3_value **search_key;
+	bool search_wrapped;
+};
+
+/* Returns the number of sort keys of b's current order (the last one is the tie-break). */
+size_t browse_nkeys(const struct browse *b);
+
+/* Frees n key values and the array k. NULL is allowed. */
+void browse_keys_free(sqlite3_value **k, size_t n);
+
+/* Frees pg's rows and keys and leaves it empty. */
+void browse_page_free(struct page *pg, size_t ncols, size_t nk);
+
+/* Prepares the page statement of mode anchored at keys (NULL for FIRST/LAST), limit rows;
+ * with_text selects only the keys and the search text. Returns 0 or an error code. */
+int browse_prepare_fetch(struct browse *b, enum fetch_mode mode, sqlite3_value **keys,
+                         int64_t limit, bool with_text, sqlite3_stmt **out,
+                         struct pm_error *err);
+
+/* Shows the page starting at keys (F_FROM inclusive, F_AFTER not); falls back to the last
+ * page when fewer than a page of rows remain, so the screen stays full. */
+int browse_show_from(struct browse *b, enum fetch_mode mode, sqlite3_value **keys,
+                     struct pm_error *err);
+
+/* Forgets the search in progress (store_browse_search.c). */
+void browse_search_reset(struct browse *b);
+
+/* Aging (store_browse_aging.c): fetches up to limit (customer, currency) rows in mode from
+ * keys into pg, rows in display order. Returns 0 or PM_EIO / PM_ESOFTWARE. */
+int aging_fetch(struct browse *b, enum fetch_mode mode, sqlite3_value **keys, int64_t limit,
+                struct page *pg, struct pm_error *err);
+
+/* Aging search step: scans a bounded number of invoices from b->search_key for a row of the
+ * view whose customer id or name contains b->search_text; *hit gets its keys (caller frees).
+ * Returns 0 (*ended set at the end of the view) or -1 with err filled. */
+int aging_search_step(struct browse *b, sqlite3_value ***hit, bool *ended,
+                      struct pm_error *err);
 
 #endif

@@ -11,40 +11,7 @@
 #include "browse_internal.h"
 #include "paymatch/money.h"
 
-enum fetch_mode { F_FIRST, F_LAST, F_AFTER, F_FROM, F_BEFORE };
-
-struct page {
-	struct browse_row *rows;
-	sqlite3_value **keys;             /* nrows * nkeys */
-	size_t nrows;
-};
-
-struct browse {
-	struct store *st;
-	enum browse_table table;
-	const struct table_def *def;
-	struct col_def cols[BROWSE_MAX_COLS];
-	char titles[BROWSE_MAX_COLS][48];
-	size_t ncols;
-	size_t sort_col;
-	bool desc;
-	size_t page_rows;
-	char *customer, *currency;
-	char as_of[11];
-	int64_t bounds[8];
-	char *bucket_expr[10];
-	size_t nbounds;
-	struct browse_filter filter;
-	struct page page;
-	bool at_start, at_end;
-	int64_t count;                    /* -1 = unknown */
-	/* search in progress */
-	char *search_text;
-	sqlite3_value **search_key;
-	bool search_wrapped;
-};
-
-static size_t nkeys(const struct browse *b)
+size_t browse_nkeys(const struct browse *b)
 {
 	size_t n = 0;
 
@@ -60,7 +27,7 @@ static const char *key_expr(const struct browse *b, size_t i)
 	return k ? k : b->def->id_expr;
 }
 
-static void keys_free(sqlite3_value **k, size_t n)
+void browse_keys_free(sqlite3_value **k, size_t n)
 {
 	if (!k)
 		return;
@@ -69,7 +36,7 @@ static void keys_free(sqlite3_value **k, size_t n)
 	free(k);
 }
 
-static void page_free(struct page *pg, size_t ncols, size_t nk)
+void browse_page_free(struct page *pg, size_t ncols, size_t nk)
 {
 	for (size_t r = 0; r < pg->nrows; r++) {
 		for (size_t c = 0; c < ncols; c++)
@@ -77,22 +44,27 @@ static void page_free(struct page *pg, size_t ncols, size_t nk)
 		free(pg->rows[r].cells);
 	}
 	free(pg->rows);
-	keys_free(pg->keys, pg->nrows * nk);
+	browse_keys_free(pg->keys, pg->nrows * nk);
 	memset(pg, 0, sizeof *pg);
 }
 
-/* SELECT list: fixed ids, display columns, keys k1.., optional search text. */
+/* SELECT list: fixed ids, display columns and keys k1..; for a search scan only the keys and
+ * the text columns (the display columns of Invoices/Payments cost a subquery per row). */
 static int add_select(const struct browse *b, struct strbuf *sb, bool with_text)
 {
-	size_t nk = nkeys(b);
-	int rc = strbuf_addf(sb, "SELECT %s", b->def->fixed);
+	size_t nk = browse_nkeys(b);
+	int rc = 0;
 
+	if (with_text) {
+		for (size_t i = 0; i < nk; i++)
+			rc |= strbuf_addf(sb, "%s%s AS k%zu", i ? ", " : "SELECT ", key_expr(b, i), i + 1);
+		return rc | strbuf_addf(sb, ", %s", b->def->text);
+	}
+	rc = strbuf_addf(sb, "SELECT %s", b->def->fixed);
 	for (size_t i = 0; i < b->ncols; i++)
 		rc |= strbuf_addf(sb, ", %s", b->cols[i].expr);
 	for (size_t i = 0; i < nk; i++)
 		rc |= strbuf_addf(sb, ", %s AS k%zu", key_expr(b, i), i + 1);
-	if (with_text)
-		rc |= strbuf_addf(sb, ", %s", b->def->text);
 	return rc;
 }
 
@@ -123,7 +95,7 @@ static int add_order(const struct browse *b, struct strbuf *sb, bool reverse, bo
 	const char *dir = (b->desc != reverse) ? " DESC" : "";
 	int rc = strbuf_addstr(sb, " ORDER BY ");
 
-	for (size_t i = skip; i < nkeys(b); i++) {
+	for (size_t i = skip; i < browse_nkeys(b); i++) {
 		if (alias)
 			rc |= strbuf_addf(sb, "%sk%zu%s", i > skip ? ", " : "", i + 1, dir);
 		else
@@ -139,7 +111,7 @@ static int build_sql(const struct browse *b, enum fetch_mode mode, bool with_tex
 {
 	bool reverse = mode == F_LAST || mode == F_BEFORE;
 	bool after = (b->desc == reverse);    /* scanning towards larger keys */
-	size_t nk = nkeys(b);
+	size_t nk = browse_nkeys(b);
 	int rc = 0;
 
 	if (mode == F_FIRST || mode == F_LAST) {
@@ -172,16 +144,10 @@ static void bind_scope(const struct browse *b, sqlite3_stmt *stmt)
 		sqlite3_bind_text(stmt, P_CUSTOMER, b->customer, -1, SQLITE_STATIC);
 	if (b->currency)
 		sqlite3_bind_text(stmt, P_CURRENCY, b->currency, -1, SQLITE_STATIC);
-	if (b->table == BROWSE_AGING) {
-		sqlite3_bind_text(stmt, P_ASOF, b->as_of, -1, SQLITE_STATIC);
-		for (size_t i = 0; i < b->nbounds; i++)
-			sqlite3_bind_int64(stmt, P_BOUND + (int)i, b->bounds[i]);
-	}
 	browse_filter_bind(&b->filter, stmt);
 }
 
-/* Prepares the page statement of mode anchored at keys (NULL for FIRST/LAST). */
-static int prepare_fetch(struct browse *b, enum fetch_mode mode, sqlite3_value **keys,
+int browse_prepare_fetch(struct browse *b, enum fetch_mode mode, sqlite3_value **keys,
                          int64_t limit, bool with_text, sqlite3_stmt **out,
                          struct pm_error *err)
 {
@@ -198,7 +164,7 @@ static int prepare_fetch(struct browse *b, enum fetch_mode mode, sqlite3_value *
 	strbuf_release(&sb);
 	bind_scope(b, *out);
 	sqlite3_bind_int64(*out, P_LIMIT, limit);
-	for (size_t i = 0; keys && i < nkeys(b); i++)
+	for (size_t i = 0; keys && i < browse_nkeys(b); i++)
 		sqlite3_bind_value(*out, P_KEY + (int)i, keys[i]);
 	return 0;
 }
@@ -245,7 +211,7 @@ static void copy_text(char *dst, size_t n, sqlite3_stmt *stmt, int col)
 static int read_row(const struct browse *b, sqlite3_stmt *stmt, struct browse_row *row,
                     sqlite3_value **keys)
 {
-	size_t nk = nkeys(b);
+	size_t nk = browse_nkeys(b);
 
 	memset(row, 0, sizeof *row);
 	row->id = sqlite3_column_int64(stmt, 0);
@@ -275,7 +241,7 @@ static int read_row(const struct browse *b, sqlite3_stmt *stmt, struct browse_ro
 static int run_fetch(struct browse *b, sqlite3_stmt *stmt, bool reverse, struct page *pg,
                      struct pm_error *err)
 {
-	size_t nk = nkeys(b), alloc = 0, kalloc = 0;
+	size_t nk = browse_nkeys(b), alloc = 0, kalloc = 0;
 	int rc;
 
 	memset(pg, 0, sizeof *pg);
@@ -291,7 +257,7 @@ static int run_fetch(struct browse *b, sqlite3_stmt *stmt, bool reverse, struct 
 	if (rc != SQLITE_DONE) {
 		store_sql_error(b->st, err, 0, "reading a page");
 		sqlite3_finalize(stmt);
-		page_free(pg, b->ncols, nk);
+		browse_page_free(pg, b->ncols, nk);
 		return err->code;
 	}
 	sqlite3_finalize(stmt);
@@ -311,7 +277,7 @@ static int run_fetch(struct browse *b, sqlite3_stmt *stmt, bool reverse, struct 
 	return 0;
 oom:
 	sqlite3_finalize(stmt);
-	page_free(pg, b->ncols, nk);
+	browse_page_free(pg, b->ncols, nk);
 	return pm_error_set(err, PM_ESOFTWARE, "out of memory");
 }
 
@@ -321,7 +287,9 @@ static int fetch(struct browse *b, enum fetch_mode mode, sqlite3_value **keys, i
 {
 	sqlite3_stmt *stmt;
 
-	if (prepare_fetch(b, mode, keys, limit, false, &stmt, err))
+	if (b->table == BROWSE_AGING)
+		return aging_fetch(b, mode, keys, limit, pg, err);
+	if (browse_prepare_fetch(b, mode, keys, limit, false, &stmt, err))
 		return err->code;
 	return run_fetch(b, stmt, mode == F_LAST || mode == F_BEFORE, pg, err);
 }
@@ -329,9 +297,9 @@ static int fetch(struct browse *b, enum fetch_mode mode, sqlite3_value **keys, i
 /* Replaces the page with pg's first page_rows rows; extra rows tell that more exist. */
 static void set_page(struct browse *b, struct page *pg, bool from_end)
 {
-	size_t nk = nkeys(b);
+	size_t nk = browse_nkeys(b);
 
-	page_free(&b->page, b->ncols, nk);
+	browse_page_free(&b->page, b->ncols, nk);
 	if (pg->nrows > b->page_rows) {
 		size_t extra = pg->nrows - b->page_rows;
 		size_t drop = from_end ? 0 : b->page_rows;   /* index of the first dropped row */
@@ -376,9 +344,7 @@ int browse_last(struct browse *b, struct pm_error *err)
 	return 0;
 }
 
-/* Shows the page starting at keys (inclusive or not); falls back to the last page when
- * fewer than a page of rows remain, so the screen stays full. */
-static int show_from(struct browse *b, enum fetch_mode mode, sqlite3_value **keys,
+int browse_show_from(struct browse *b, enum fetch_mode mode, sqlite3_value **keys,
                      struct pm_error *err)
 {
 	struct page pg;
@@ -386,7 +352,7 @@ static int show_from(struct browse *b, enum fetch_mode mode, sqlite3_value **key
 	if (fetch(b, mode, keys, (int64_t)b->page_rows + 1, &pg, err))
 		return err->code;
 	if (pg.nrows < b->page_rows) {
-		page_free(&pg, b->ncols, nkeys(b));
+		browse_page_free(&pg, b->ncols, browse_nkeys(b));
 		return browse_last(b, err);
 	}
 	b->at_end = pg.nrows <= b->page_rows;
@@ -397,11 +363,11 @@ static int show_from(struct browse *b, enum fetch_mode mode, sqlite3_value **key
 
 int browse_next(struct browse *b, struct pm_error *err)
 {
-	size_t nk = nkeys(b);
+	size_t nk = browse_nkeys(b);
 
 	if (b->at_end || b->page.nrows == 0)
 		return 0;
-	return show_from(b, F_AFTER, b->page.keys + (b->page.nrows - 1) * nk, err);
+	return browse_show_from(b, F_AFTER, b->page.keys + (b->page.nrows - 1) * nk, err);
 }
 
 int browse_prev(struct browse *b, struct pm_error *err)
@@ -413,7 +379,7 @@ int browse_prev(struct browse *b, struct pm_error *err)
 	if (fetch(b, F_BEFORE, b->page.keys, (int64_t)b->page_rows + 1, &pg, err))
 		return err->code;
 	if (pg.nrows <= b->page_rows) {
-		page_free(&pg, b->ncols, nkeys(b));
+		browse_page_free(&pg, b->ncols, browse_nkeys(b));
 		return browse_first(b, err);
 	}
 	b->at_start = false;
@@ -424,12 +390,12 @@ int browse_prev(struct browse *b, struct pm_error *err)
 
 int browse_scroll(struct browse *b, int64_t delta, struct pm_error *err)
 {
-	size_t nk = nkeys(b);
+	size_t nk = browse_nkeys(b);
 	struct page pg;
 
 	while (delta > 0 && !b->at_end && b->page.nrows) {
 		if ((uint64_t)delta < b->page.nrows)
-			return show_from(b, F_FROM, b->page.keys + (size_t)delta * nk, err);
+			return browse_show_from(b, F_FROM, b->page.keys + (size_t)delta * nk, err);
 		delta -= (int64_t)b->page.nrows;
 		if (browse_next(b, err))
 			return err->code;
@@ -439,21 +405,21 @@ int browse_scroll(struct browse *b, int64_t delta, struct pm_error *err)
 	if (fetch(b, F_BEFORE, b->page.keys, -delta, &pg, err))
 		return err->code;
 	if ((int64_t)pg.nrows < -delta) {
-		page_free(&pg, b->ncols, nk);
+		browse_page_free(&pg, b->ncols, nk);
 		return browse_first(b, err);
 	}
 	/* pg.rows[0] is the row delta lines above the current top. */
 	{
-		int rc = show_from(b, F_FROM, pg.keys, err);
+		int rc = browse_show_from(b, F_FROM, pg.keys, err);
 
-		page_free(&pg, b->ncols, nk);
+		browse_page_free(&pg, b->ncols, nk);
 		return rc;
 	}
 }
 
 int browse_reload(struct browse *b, struct pm_error *err)
 {
-	size_t nk = nkeys(b);
+	size_t nk = browse_nkeys(b);
 	sqlite3_value **anchor;
 	int rc;
 
@@ -466,8 +432,8 @@ int browse_reload(struct browse *b, struct pm_error *err)
 		return pm_error_set(err, PM_ESOFTWARE, "out of memory");
 	for (size_t k = 0; k < nk; k++)
 		anchor[k] = sqlite3_value_dup(b->page.keys[k]);
-	rc = show_from(b, F_FROM, anchor, err);
-	keys_free(anchor, nk);
+	rc = browse_show_from(b, F_FROM, anchor, err);
+	browse_keys_free(anchor, nk);
 	return rc;
 }
 
@@ -504,15 +470,6 @@ size_t browse_sort_column(const struct browse *b, bool *descending)
 	return b->sort_col;
 }
 
-static void search_reset(struct browse *b)
-{
-	free(b->search_text);
-	b->search_text = NULL;
-	keys_free(b->search_key, nkeys(b));
-	b->search_key = NULL;
-	b->search_wrapped = false;
-}
-
 int browse_set_page_rows(struct browse *b, size_t page_rows, struct pm_error *err)
 {
 	b->page_rows = page_rows ? page_rows : 50;
@@ -524,8 +481,8 @@ int browse_set_sort(struct browse *b, size_t col, bool descending, struct pm_err
 	if (col >= b->ncols || !b->cols[col].meta.sortable)
 		return pm_error_set(err, PM_EUSAGE, "cannot sort by %s (no index on it)",
 		                    col < b->ncols ? b->cols[col].meta.title : "that column");
-	search_reset(b);
-	page_free(&b->page, b->ncols, nkeys(b));
+	browse_search_reset(b);
+	browse_page_free(&b->page, b->ncols, browse_nkeys(b));
 	b->sort_col = col;
 	b->desc = descending;
 	return browse_first(b, err);
@@ -537,7 +494,7 @@ int browse_set_filter(struct browse *b, const char *filter, struct pm_error *err
 
 	if (browse_filter_parse(b->def, filter, &f, err))
 		return err->code;
-	search_reset(b);
+	browse_search_reset(b);
 	browse_filter_clear(&b->filter);
 	b->filter = f;
 	b->count = -1;
@@ -582,190 +539,20 @@ int browse_count(struct browse *b, int64_t *out, struct pm_error *err)
 }
 
 
-#define SEARCH_CHUNK 5000
-
-static int lower_ascii(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* ASCII case-insensitive substring test (bytes >= 0x80 compare exactly), like LIKE. */
-static bool contains_nocase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++) {
-		size_t i = 0;
-
-		while (i < n && hay[i] && lower_ascii((unsigned char)hay[i]) ==
-		                          lower_ascii((unsigned char)needle[i]))
-			i++;
-		if (i == n)
-			return true;
-	}
-	return false;
-}
-
-static sqlite3_value **keys_dup_row(sqlite3_stmt *stmt, int first, size_t nk)
-{
-	sqlite3_value **k = calloc(nk, sizeof *k);
-
-	for (size_t i = 0; k && i < nk; i++)
-		if (!(k[i] = sqlite3_value_dup(sqlite3_column_value(stmt, first + (int)i)))) {
-			keys_free(k, nk);
-			return NULL;
-		}
-	return k;
-}
-
-/* Scans one chunk from b->search_key; *hit gets the keys of the first match. Returns the
- * rows scanned, or -1 on error; at the end of the view *ended is set. */
-static int64_t search_chunk(struct browse *b, sqlite3_value ***hit, bool *ended,
-                            struct pm_error *err)
-{
-	size_t nk = nkeys(b);
-	int first = BROWSE_FIXED + (int)b->ncols;
-	sqlite3_value **last = NULL;
-	sqlite3_stmt *stmt;
-	int64_t scanned = 0;
-	int rc;
-
-	if (prepare_fetch(b, b->search_key ? F_AFTER : F_FIRST, b->search_key, SEARCH_CHUNK,
-	                  true, &stmt, err))
-		return -1;
-	while (!*hit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(stmt, first + (int)nk);
-
-		scanned++;
-		if (t && contains_nocase(t, b->search_text))
-			*hit = keys_dup_row(stmt, first, nk);
-		else if (scanned == SEARCH_CHUNK)
-			last = keys_dup_row(stmt, first, nk);
-	}
-	if (!*hit && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		store_sql_error(b->st, err, 0, "searching");
-		sqlite3_finalize(stmt);
-		return -1;
-	}
-	sqlite3_finalize(stmt);
-	*ended = !*hit && scanned < SEARCH_CHUNK;
-	keys_free(b->search_key, nk);
-	b->search_key = last;
-	return scanned;
-}
-
-static int search_start(struct browse *b, const char *text, size_t from)
-{
-	size_t nk = nkeys(b);
-
-	search_reset(b);
-	if (!(b->search_text = strdup(text)))
-		return -1;
-	if (b->page.nrows == 0)
-		return 0;
-	if (from >= b->page.nrows)
-		from = b->page.nrows - 1;
-	b->search_key = calloc(nk, sizeof *b->search_key);
-	if (!b->search_key)
-		return -1;
-	for (size_t k = 0; k < nk; k++)
-		if (!(b->search_key[k] = sqlite3_value_dup(b->page.keys[from * nk + k])))
-			return -1;
-	return 0;
-}
-
-/* Moves the page to show the row with keys hit and sets *row to its index. */
-static int search_show(struct browse *b, sqlite3_value **hit, size_t *row,
-                       struct pm_error *err)
-{
-	size_t nk = nkeys(b);
-	int rc = show_from(b, F_FROM, hit, err);
-
-	*row = 0;
-	for (size_t r = 0; rc == 0 && r < b->page.nrows; r++) {
-		bool same = true;
-
-		for (size_t k = 0; k < nk && same; k++) {
-			sqlite3_value *a = b->page.keys[r * nk + k], *h = hit[k];
-			const unsigned char *ta = sqlite3_value_text(a), *th = sqlite3_value_text(h);
-
-			same = ta && th && strcmp((const char *)ta, (const char *)th) == 0;
-		}
-		if (same) {
-			*row = r;
-			break;
-		}
-	}
-	keys_free(hit, nk);
-	search_reset(b);
-	return rc ? -1 : BROWSE_FOUND;
-}
-
-int browse_search(struct browse *b, const char *text, size_t from, size_t *row,
-                  struct pm_error *err)
-{
-	int64_t budget = SEARCH_CHUNK;
-
-	*row = 0;
-	if (!text || !*text)
-		return BROWSE_NOT_FOUND;
-	if ((!b->search_text || strcmp(b->search_text, text) != 0) && search_start(b, text, from)) {
-		pm_error_set(err, PM_ESOFTWARE, "out of memory");
-		return -1;
-	}
-	while (budget > 0) {
-		sqlite3_value **hit = NULL;
-		bool ended = false;
-		int64_t n = search_chunk(b, &hit, &ended, err);
-
-		if (n < 0)
-			return -1;
-		if (hit)
-			return search_show(b, hit, row, err);
-		budget -= n;
-		if (ended) {
-			if (b->search_wrapped) {
-				search_reset(b);
-				return BROWSE_NOT_FOUND;
-			}
-			b->search_wrapped = true;   /* search_key is NULL: from the top */
-		}
-	}
-	return BROWSE_SEARCHING;
-}
-
-/* Adds the aging bucket columns: not due, one per configured bound, older. */
-static int add_aging_columns(struct browse *b, const struct pm_config *cfg)
+/* Adds the aging bucket columns (not due, one per configured bound, older); their values are
+ * summed in C (store_browse_aging.c), so they carry no SQL. */
+static void add_aging_columns(struct browse *b, const struct pm_config *cfg)
 {
 	static const int64_t dflt[] = { 30, 60, 90, 120 };
-	const char *basis = cfg && cfg->aging.basis_invoice_date ? "i.invoice_date" : "i.due_date";
 	size_t nb = cfg && cfg->aging.nbuckets ? cfg->aging.nbuckets : 4;
 
 	if (nb > 8)
 		nb = 8;
 	b->nbounds = nb;
+	b->aging_by_invoice_date = cfg && cfg->aging.basis_invoice_date;
 	for (size_t i = 0; i < nb; i++)
 		b->bounds[i] = cfg && cfg->aging.nbuckets ? cfg->aging.buckets[i] : dflt[i];
 	for (size_t k = 0; k <= nb + 1 && b->ncols < BROWSE_MAX_COLS; k++) {
-		struct strbuf sb = STRBUF_INIT;
-		struct col_def *c = &b->cols[b->ncols];
-		char lo[16] = "0";
-
-		if (k >= 2)
-			snprintf(lo, sizeof lo, "?%d", P_BOUND + (int)k - 2);
-		strbuf_addf(&sb, "sum(CASE WHEN julianday(?%d) - julianday(%s) ", P_ASOF, basis);
-		if (k == 0)
-			strbuf_addstr(&sb, "<= 0");
-		else if (k <= nb)
-			strbuf_addf(&sb, "> %s AND julianday(?%d) - julianday(%s) <= ?%d", lo, P_ASOF,
-			            basis, P_BOUND + (int)k - 1);
-		else
-			strbuf_addf(&sb, "> ?%d", P_BOUND + (int)nb - 1);
-		if (strbuf_addstr(&sb, " THEN " INV_OPEN_EXPR " ELSE 0 END)")) {
-			strbuf_release(&sb);
-			return -1;
-		}
-		b->bucket_expr[k] = strbuf_detach(&sb);
 		if (k == 0)
 			snprintf(b->titles[k], sizeof b->titles[k], "current");
 		else if (k <= nb)
@@ -774,11 +561,9 @@ static int add_aging_columns(struct browse *b, const struct pm_config *cfg)
 			         (long long)b->bounds[k - 1]);
 		else
 			snprintf(b->titles[k], sizeof b->titles[k], ">%lld", (long long)b->bounds[nb - 1]);
-		*c = (struct col_def){ { b->titles[k], b->titles[k], 12, true, false },
-		                       b->bucket_expr[k], FMT_MONEY, { NULL } };
-		b->ncols++;
+		b->cols[b->ncols++] = (struct col_def){ { b->titles[k], b->titles[k], 12, true, false },
+		                                        "0", FMT_MONEY, { NULL } };
 	}
-	return 0;
 }
 
 static int set_scope(struct browse *b, const struct browse_params *p, struct pm_error *err)
@@ -798,8 +583,8 @@ static int set_scope(struct browse *b, const struct browse_params *p, struct pm_
 		gmtime_r(&now, &tm);
 		strftime(b->as_of, sizeof b->as_of, "%Y-%m-%d", &tm);
 	}
-	if (p->table == BROWSE_AGING && add_aging_columns(b, p->cfg))
-		return pm_error_set(err, PM_ESOFTWARE, "out of memory");
+	if (p->table == BROWSE_AGING)
+		add_aging_columns(b, p->cfg);
 	return 0;
 }
 
@@ -842,11 +627,9 @@ void browse_free(struct browse *b)
 {
 	if (!b)
 		return;
-	search_reset(b);
-	page_free(&b->page, b->ncols, nkeys(b));
+	browse_search_reset(b);
+	browse_page_free(&b->page, b->ncols, browse_nkeys(b));
 	browse_filter_clear(&b->filter);
-	for (size_t i = 0; i < sizeof b->bucket_expr / sizeof b->bucket_expr[0]; i++)
-		free(b->bucket_expr[i]);
 	free(b->customer);
 	free(b->currency);
 	free(b);

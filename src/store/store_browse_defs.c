@@ -403,8 +403,8 @@ static int line_decimals(const char *line)
 
 	if (!c)
 		return 2;
-	memcpy(code, c + 9, 3);
-	code[3] = '\0';
+	/* "currency:" may end the line: copy at most what is there (ASan caught the over-read) */
+	snprintf(code, sizeof code, "%.3s", c + 9);
 	for (int i = 0; i < 3; i++)
 		code[i] = (char)toupper((unsigned char)code[i]);
 	d = money_currency_decimals(code);

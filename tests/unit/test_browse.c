@@ -309,6 +309,71 @@ static void test_browse_aging_and_drill_down(void **state)
 	browse_free(b);
 }
 
+/* Search on Aging: a customer named only in its invoices' names is found (it used to return
+ * NOT_FOUND), the page moves to its row, and a text nobody has is NOT_FOUND. */
+static void test_browse_aging_search_finds_customer(void **state)
+{
+	struct fx *f = *state;
+	struct browse_params p = { .table = BROWSE_AGING, .as_of = "2025-03-01", .page_rows = 2 };
+	const struct browse_row *rows;
+	struct browse *b;
+	struct pm_error err;
+	size_t nrows, row;
+	int rc;
+
+	if (browse_new(f->st, &p, &b, &err))
+		fail_msg("%s", err.msg);
+	do
+		rc = browse_search(b, "customer 2", 0, &row, &err);
+	while (rc == BROWSE_SEARCHING);
+	assert_int_equal(rc, BROWSE_FOUND);
+	rows = browse_rows(b, &nrows);
+	assert_true(row < nrows);
+	assert_string_equal(rows[row].customer_id, "C2");
+	do
+		rc = browse_search(b, "c1", 0, &row, &err);
+	while (rc == BROWSE_SEARCHING);
+	assert_int_equal(rc, BROWSE_FOUND);
+	rows = browse_rows(b, &nrows);
+	assert_string_equal(rows[row].customer_id, "C1");
+	do
+		rc = browse_search(b, "nobody", 0, &row, &err);
+	while (rc == BROWSE_SEARCHING);
+	assert_int_equal(rc, BROWSE_NOT_FOUND);
+	browse_free(b);
+}
+
+/* Aging rows are the (customer, currency) pairs with a positive open balance: a fully paid
+ * customer is neither shown nor found by search, and the buckets add up to the open total. */
+static void test_browse_aging_hides_paid_customers(void **state)
+{
+	struct fx *f = *state;
+	struct browse_params p = { .table = BROWSE_AGING, .as_of = "2025-03-01" };
+	const struct browse_row *rows;
+	struct browse *b;
+	struct pm_error err;
+	size_t nrows, row;
+	int rc;
+
+	sql(f->db, "INSERT INTO allocations(invoice_row, amount_applied, currency, confidence, rule,"
+	    " explanation, status, created_at) SELECT id, amount, currency, 1, 'exact', '', 'auto',"
+	    " '2025-01-01' FROM invoices WHERE customer_id = 'C0'");
+	if (browse_new(f->st, &p, &b, &err))
+		fail_msg("%s", err.msg);
+	rows = browse_rows(b, &nrows);
+	assert_int_equal(nrows, 4);                /* C1, C2 x EUR/USD */
+	assert_string_equal(rows[0].customer_id, "C1");
+	assert_string_equal(rows[0].currency, "EUR");
+	/* C1 EUR: ids 1 4 10 13 16 19 22 25 (7 is USD), amounts (i%5)*100+100 cents */
+	assert_string_equal(rows[0].cells[3], "23.00");
+	assert_string_equal(rows[0].cells[5], "23.00"); /* due in February: 1-30 days */
+	do
+		rc = browse_search(b, "customer 0", 0, &row, &err);
+	while (rc == BROWSE_SEARCHING);
+	assert_int_equal(rc, BROWSE_NOT_FOUND);
+	browse_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +388,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_browse_unsortable_column_refused, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_browse_aging_and_drill_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_browse_aging_search_finds_customer, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_browse_aging_hides_paid_customers, setup,
+		                                teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
