@@ -88,4 +88,4 @@ uninstall:
 clean:
 	rm -rf build build-asan paymatch
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/src/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/cli/main.d $(TOOL_BIN:=.d) $(TEST_BIN:=.d)

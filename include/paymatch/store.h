@@ -17,7 +17,7 @@ enum store_open_flags {
 	STORE_READONLY = 1     /* must exist; never written (reports) */
 };
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3   /* 3: import merged two invoices indexes */
 
 /* Returns the working-set path: explicit if not NULL, else $PAYMATCH_DB, else "paymatch.db". */
 const char *store_default_path(const char *explicit_path);

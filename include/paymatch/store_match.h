@@ -57,12 +57,13 @@ struct store_match_exception {
 	double confidence;                  /* < 0 = NULL */
 };
 
-/* One run's results. */
+/* One run's results, fetched row by row so that the engine's result is never copied. */
 struct store_match_results {
-	const struct store_match_alloc *allocs;
-	int64_t nallocs;
-	const struct store_match_exception *excs;
-	int64_t nexcs;
+	int64_t nallocs, nexcs;
+	/* Fill *out with allocation / exception i (strings stay valid during the write). */
+	void (*alloc_at)(void *ctx, int64_t i, struct store_match_alloc *out);
+	void (*exc_at)(void *ctx, int64_t i, struct store_match_exception *out);
+	void *rows_ctx;
 	int workers;
 	/* Called inside the transaction once the run id is known; returns the summary JSON
 	 * (owned by the caller of store_match_write) or NULL. */

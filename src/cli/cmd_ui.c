@@ -1,10 +1,86 @@
-/* TEMPORARY: replaced by the real command. */
+/* paymatch [ui] [--invoices F] [--payments F] [FILE...]: the full-screen UI. Without a
+ * terminal (or with --no-tui) it says so and names the headless commands. */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "paymatch/cli.h"
+#include "paymatch/ui.h"
+
+enum { OPT_INVOICES = 256, OPT_PAYMENTS, OPT_PRINT_KEYS, OPT_BENCH_KEYS };
+
+static const struct option UI_OPTIONS[] = {
+	{ "invoices", required_argument, NULL, OPT_INVOICES },
+	{ "payments", required_argument, NULL, OPT_PAYMENTS },
+	{ "print-keys", no_argument, NULL, OPT_PRINT_KEYS },   /* hidden: docs/UI.md keys */
+	{ "bench-keys", required_argument, NULL, OPT_BENCH_KEYS }, /* hidden: benchmark */
+	{ NULL, 0, NULL, 0 }
+};
+
+static int no_terminal(const struct app *app)
+{
+	fprintf(stderr, "paymatch: the full-screen UI needs a terminal%s.\n"
+	        "Headless commands: 'paymatch import invoices|payments FILE...', "
+	        "'paymatch match', 'paymatch report summary' (see 'paymatch --help').\n",
+	        app->no_tui ? " (--no-tui was given)" : " (stdin and stdout must be a tty)");
+	return PM_EUSAGE;
+}
+
+/* argv[0] is "ui" when run as a command, else the first file (or argc is 0). */
+static int parse(int argc, char **argv, struct ui_start *start, bool *print_keys,
+                 const char **bench)
+{
+	int c, first = argc > 0 && strcmp(argv[0], "ui") == 0 ? 1 : 0;
+
+	if (first == 0) {
+		/* getopt needs a program name in argv[0]: shift by one with a placeholder. */
+		start->files = argv;
+		start->nfiles = (size_t)argc;
+		for (int i = 0; i < argc; i++)
+			if (argv[i][0] == '-')
+				return cli_usage_error("option %s: use 'paymatch ui %s ...'", argv[i],
+				                       argv[i]);
+		return 0;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", UI_OPTIONS, NULL)) != -1) {
+		switch (c) {
+		case OPT_INVOICES: start->invoices = optarg; break;
+		case OPT_PAYMENTS: start->payments = optarg; break;
+		case OPT_PRINT_KEYS: *print_keys = true; break;
+		case OPT_BENCH_KEYS: *bench = optarg; break;
+		default: return cli_usage_error("ui: unknown option");
+		}
+	}
+	start->files = argv + optind;
+	start->nfiles = (size_t)(argc - optind);
+	return 0;
+}
 
 int cmd_ui(struct app *app, int argc, char **argv)
 {
-	(void)app; (void)argc; (void)argv;
-	fputs("paymatch: ui: not built yet\n", stderr);
-	return PM_ESOFTWARE;
+	struct ui_start start = { 0 };
+	struct pm_error err;
+	bool print_keys = false;
+	const char *bench = NULL;
+	int rc = parse(argc, argv, &start, &print_keys, &bench);
+
+	if (rc)
+		return rc;
+	if (print_keys)
+		return ui_print_keys(stdout);
+	pm_error_clear(&err);
+	if (bench) {
+		rc = ui_bench(app, bench, stdout, &err);
+		if (rc)
+			cli_print_error(&err);
+		return rc;
+	}
+	if (app->no_tui || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return no_terminal(app);
+	rc = ui_run(app, &start, &err);
+	if (rc && rc != PM_EINTR)
+		cli_print_error(&err);
+	return rc;
 }

@@ -3,7 +3,7 @@
 
 const struct command COMMANDS[] = {
 	{ "import", cmd_import,
-	  "import invoices|payments [--strict] [--profile P] FILE...",
+	  "import invoices|payments [--strict] [--profile P] [--dry-run] [--force] FILE...",
 	  "load CSV files into the working set" },
 	{ "match", cmd_match, "match [--workers N]",
 	  "match payments to invoices and print a summary" },

@@ -96,13 +96,14 @@ static void add_ref_hits(const struct mctx *ctx, struct worker *w, const struct 
                          const char *orig, size_t ol)
 {
 	const struct match_set *s = ctx->set;
-	uint32_t n;
-	const int32_t *v = mm_get(&s->ref_idx, k, kl, &n);
+	struct hidx_iter it;
+	int32_t post;
 
-	for (uint32_t j = 0; j < n; j++) {
-		int32_t i = v[j] >> 2;
+	match_ref_iter(s, k, kl, &it);
+	while ((post = match_ref_next(s, &it)) >= 0) {
+		int32_t i = post >> 3;
 		const struct minv *inv = &s->inv[i];
-		int kind = v[j] & 3, ev;
+		int kind = post & 3, ev;
 		struct cand *c;
 
 		/* a core hit from a prefixed key counts only when the prefixes agree */
@@ -156,17 +157,15 @@ static void gather_refs(const struct mctx *ctx, struct worker *w, const struct m
 static void gather_typos(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
 	const struct match_set *s = ctx->set;
-	char key[10];
-	uint32_t n;
-	const int32_t *v;
+	struct hidx_iter it;
+	int32_t vj;
 	int k = (int)ctx->cfg->matching.max_typos;
 
 	if (k <= 0 || !w->keys.n)
 		return;
-	match_amount_key(p->cur, p->unapplied, key);
-	v = mm_get(&s->amount_idx, key, 10, &n);
-	for (uint32_t j = 0; j < n && j < MAX_AMOUNT_SCAN; j++) {
-		const struct minv *inv = &s->inv[v[j]];
+	match_amount_iter(s, p->cur, p->unapplied, &it);
+	for (uint32_t j = 0; j < MAX_AMOUNT_SCAN && (vj = match_amount_next(s, &it)) >= 0; j++) {
+		const struct minv *inv = &s->inv[vj];
 		const char *ik = arena_str(s, inv->key);
 
 		if (inv->key_len < 5 || (inv->open != p->unapplied && inv->amount != p->unapplied))
@@ -177,7 +176,7 @@ static void gather_typos(const struct mctx *ctx, struct worker *w, const struct 
 			if (w->keys.len[ki] < 5 ||
 			    sim_osa_bounded(w->keys.key[ki], w->keys.len[ki], ik, inv->key_len, k) > k)
 				continue;
-			c = cand_get(ctx, w, p, v[j]);
+			c = cand_get(ctx, w, p, vj);
 			if (c && c->ref < REF_TYPO) {
 				c->ref = REF_TYPO;
 				c->key_idx = (uint8_t)ki;
@@ -195,16 +194,17 @@ static void gather_customer(const struct mctx *ctx, struct worker *w, const stru
 	const struct match_set *s = ctx->set;
 	const struct mcust *c = &s->cust[cu];
 
-	for (int32_t k = 0; k < c->count && k < MAX_CUSTOMER_SCAN; k++) {
-		int32_t i = s->cust_inv[c->first + k];
-		const struct minv *inv = &s->inv[i];
+	const struct cinv *ci = s->cust_inv + c->first;
+	int32_t n = c->count < MAX_CUSTOMER_SCAN ? c->count : MAX_CUSTOMER_SCAN;
+
+	for (int32_t k = 0; k < n; k++) {
 		int ak;
 
-		if (inv->cur != p->cur || !match_in_window(ctx->cfg, p->date, inv->idate))
+		if (ci[k].cur != p->cur || !match_in_window(ctx->cfg, p->date, ci[k].idate))
 			continue;
-		ak = match_amount_kind(ctx->cfg, p->unapplied, inv->open, inv->amount);
+		ak = match_amount_kind(ctx->cfg, p->unapplied, ci[k].open, ci[k].amount);
 		if (ak == AMT_EXACT || ak == AMT_TOLERANCE)
-			cand_get(ctx, w, p, i);
+			cand_get(ctx, w, p, ci[k].inv);
 	}
 }
 
@@ -212,22 +212,20 @@ static void gather_customer(const struct mctx *ctx, struct worker *w, const stru
 static void gather_names(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
 	const struct match_set *s = ctx->set;
-	char key[10];
-	uint32_t n;
-	const int32_t *v;
+	struct hidx_iter it;
+	int32_t vj;
 
 	if (!p->name_len)
 		return;
-	match_amount_key(p->cur, p->unapplied, key);
-	v = mm_get(&s->amount_idx, key, 10, &n);
-	for (uint32_t j = 0; j < n && j < MAX_AMOUNT_SCAN; j++) {
-		const struct minv *inv = &s->inv[v[j]];
+	match_amount_iter(s, p->cur, p->unapplied, &it);
+	for (uint32_t j = 0; j < MAX_AMOUNT_SCAN && (vj = match_amount_next(s, &it)) >= 0; j++) {
+		const struct minv *inv = &s->inv[vj];
 
 		if (inv->cust < 0 || inv->open != p->unapplied ||
 		    !match_in_window(ctx->cfg, p->date, inv->idate))
 			continue;
 		if (match_name_sim(ctx, w, p, inv->cust) >= ctx->cfg->matching.fuzzy_threshold)
-			cand_get(ctx, w, p, v[j]);
+			cand_get(ctx, w, p, vj);
 	}
 }
 

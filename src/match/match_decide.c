@@ -123,19 +123,20 @@ static int subset_items(const struct mctx *ctx, struct worker *w, const struct m
 	const struct mcust *c = &s->cust[cu];
 	int n = 0;
 
+	const struct cinv *ci = s->cust_inv + c->first;
+
 	for (int32_t k = 0; k < c->count && n < SUBSET_MAX_ITEMS; k++) {
-		int32_t i = s->cust_inv[c->first + k];
-		const struct minv *inv = &s->inv[i];
+		int32_t i = ci[k].inv;
 		int skipped = 0;
 
 		for (int j = 0; j < nskip; j++)
 			skipped |= skip[j] == i;
-		if (skipped || inv->cur != p->cur || inv->open > limit ||
-		    !match_in_window(ctx->cfg, p->date, inv->idate) ||
-		    match_set_is_rejected(s, p->row, inv->row))
+		if (skipped || ci[k].cur != p->cur || ci[k].open > limit ||
+		    !match_in_window(ctx->cfg, p->date, ci[k].idate) ||
+		    match_set_is_rejected(s, p->row, s->inv[i].row))
 			continue;
 		w->sub_inv[n] = i;
-		w->sub_amount[n++] = inv->open;
+		w->sub_amount[n++] = ci[k].open;
 	}
 	return n;
 }

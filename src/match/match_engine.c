@@ -65,13 +65,12 @@ static void chunks_free(struct mchunk *chunks, size_t n)
 	free(chunks);
 }
 
-/* A proposal with its sort keys (qsort has no context argument in C11). */
+/* A proposal with its sort keys (qsort has no context argument in C11). Invoices and
+ * payments are indexed in row order (match_set_add_*), so comparing indexes compares rows;
+ * the proposal is found again from its payment index (chunk = pay / chunk_size). */
 struct pref {
-	struct mprop *pr;
-	struct mchunk *ch;
 	double conf;
-	int32_t gap;
-	int64_t inv_row, pay_row;
+	int32_t gap, inv, pay;
 };
 
 /* Best first: confidence, then date proximity, then invoice row, then payment row. */
@@ -83,19 +82,19 @@ static int pref_cmp(const void *x, const void *y)
 		return a->conf > b->conf ? -1 : 1;
 	if (a->gap != b->gap)
 		return a->gap < b->gap ? -1 : 1;
-	if (a->inv_row != b->inv_row)
-		return a->inv_row < b->inv_row ? -1 : 1;
-	return a->pay_row < b->pay_row ? -1 : a->pay_row > b->pay_row;
+	if (a->inv != b->inv)
+		return a->inv < b->inv ? -1 : 1;
+	return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
 /* Applies proposal r against the invoice residuals; returns 1 when applied, 0 when an
  * invoice it needs was settled by a better proposal. */
-static int apply_prop(struct pref *r, int64_t *res)
+static int apply_prop(struct mchunk *ch, struct mprop *pr, int64_t *res)
 {
-	struct mline *l = &r->ch->lines[r->pr->line_off];
-	int n = r->pr->nlines;
+	struct mline *l = &ch->lines[pr->line_off];
+	int n = pr->nlines;
 
-	if (n == 1 && !r->pr->amount_evidence && res[l->inv] > 0 &&
+	if (n == 1 && !pr->amount_evidence && res[l->inv] > 0 &&
 	    res[l->inv] < l->amount + l->deduction) {
 		/* an installment or a referenced payment: take what is left of the invoice */
 		if (l->amount > res[l->inv])
@@ -125,19 +124,21 @@ static int resolve(struct engine *e, int64_t *res)
 	for (size_t c = 0; c < e->nchunks; c++)
 		for (size_t i = 0; i < e->chunks[c].nprops; i++)
 			if (e->chunks[c].props[i].rule >= 0) {
-				struct mprop *pr = &e->chunks[c].props[i];
+				const struct mprop *pr = &e->chunks[c].props[i];
 
-				refs[k].pr = pr;
-				refs[k].ch = &e->chunks[c];
 				refs[k].conf = pr->conf;
 				refs[k].gap = pr->gap_abs;
-				refs[k].inv_row = e->ctx.set->inv[e->chunks[c].lines[pr->line_off].inv].row;
-				refs[k++].pay_row = e->ctx.set->pay[pr->pay].row;
+				refs[k].inv = e->chunks[c].lines[pr->line_off].inv;
+				refs[k++].pay = pr->pay;
 			}
 	qsort(refs, n, sizeof *refs, pref_cmp);
-	for (k = 0; k < n; k++)
-		if (!apply_prop(&refs[k], res))
-			refs[k].pr->rule = -2;
+	for (k = 0; k < n; k++) {
+		struct mchunk *ch = &e->chunks[(size_t)refs[k].pay / e->chunk_size];
+		struct mprop *pr = &ch->props[(size_t)refs[k].pay % e->chunk_size];
+
+		if (!apply_prop(ch, pr, res))
+			pr->rule = -2;
+	}
 	free(refs);
 	return 0;
 }
@@ -320,6 +321,15 @@ static int build_result(struct engine *e, struct match_result *r, struct result_
 		res[i] = s->inv[i].open;
 	if (resolve(e, res))
 		goto out;
+	{
+		size_t nl = 1;
+
+		for (size_t c = 0; c < e->nchunks; c++)
+			for (size_t i = 0; i < e->chunks[c].nprops; i++)
+				nl += e->chunks[c].props[i].rule >= 0 ? e->chunks[c].props[i].nlines : 0;
+		if (PM_GROW(r->allocs, nl, pv->allocs_alloc))
+			goto out;
+	}
 	rc = 0;
 	for (size_t c = 0; c < e->nchunks && !rc; c++)
 		for (size_t i = 0; i < e->chunks[c].nprops && !rc; i++) {
@@ -330,6 +340,14 @@ static int build_result(struct engine *e, struct match_result *r, struct result_
 		}
 	if (!rc)
 		rc = emit_short_pays(e, r, pv, res, partial, last_pay);
+	/* the result points only into the chunks' text: proposals and lines can go */
+	for (size_t c = 0; c < e->nchunks; c++) {
+		free(e->chunks[c].props);
+		free(e->chunks[c].lines);
+		e->chunks[c].props = NULL;
+		e->chunks[c].lines = NULL;
+		e->chunks[c].nprops = e->chunks[c].nlines = 0;
+	}
 	for (int64_t k = 0; !rc && k < r->nexcs; k++)
 		if (pv->extra_off[k] != UINT32_MAX)
 			r->excs[k].detail = pv->extra.buf + pv->extra_off[k];
@@ -419,6 +437,9 @@ int match_compute(struct match_set *set, const struct pm_config *cfg, int worker
 		goto fail;
 	}
 	r->summary.stage_ns[MSTAGE_SCORING] = pm_now_ns() - t1;
+	/* the resolver needs none of the blocking indexes: give their memory back before the
+	 * result is built (a later match_compute on this set rebuilds them) */
+	match_set_drop_indexes(set);
 	t1 = pm_now_ns();
 	progress_stage(progress, match_stage_name(MSTAGE_ALLOCATING), 0, 0);
 	pv->chunks = e.chunks;
@@ -438,7 +459,6 @@ int match_compute(struct match_set *set, const struct pm_config *cfg, int worker
 	}
 	e.chunks = NULL;
 	summarise(set, r);
-	r->summary.stage_ns[MSTAGE_SCORING] += 0;
 	r->summary.stage_ns[MSTAGE_ALLOCATING] = pm_now_ns() - t1;
 	free(e.workers);
 	*out = r;

@@ -6,19 +6,6 @@
 #include "match_internal.h"
 #include "paymatch/similarity.h"
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a, then a final mix for the low bits */
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 32;
-	h *= 0x9E3779B97F4A7C15ULL;
-	return h ^ (h >> 29);
-}
-
 static int mm_rehash(struct mmap_idx *m, size_t cap)
 {
 	struct mm_slot *ns = calloc(cap, sizeof *ns);
@@ -58,7 +45,7 @@ static size_t mm_find(const struct mmap_idx *m, const char *key, size_t len, uin
 
 int mm_add(struct mmap_idx *m, const char *key, size_t len, int32_t val)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint64_t h = match_hash(key, len);
 	struct mm_slot *s;
 	size_t j;
 
@@ -128,7 +115,7 @@ const int32_t *mm_get(const struct mmap_idx *m, const char *key, size_t len, uin
 	*n = 0;
 	if (!m->cap || !m->vals)
 		return NULL;
-	j = mm_find(m, key, len, hash_bytes(key, len));
+	j = mm_find(m, key, len, match_hash(key, len));
 	if (!m->slots[j].count)
 		return NULL;
 	*n = m->slots[j].count;
@@ -148,6 +135,14 @@ struct match_set *match_set_new(void)
 	return s;
 }
 
+void match_set_drop_indexes(struct match_set *s)
+{
+	free(s->cust_inv);
+	s->cust_inv = NULL;
+	hidx_free(&s->ref_idx);
+	hidx_free(&s->amount_idx);
+}
+
 void match_set_free(struct match_set *s)
 {
 	if (!s)
@@ -157,13 +152,14 @@ void match_set_free(struct match_set *s)
 	free(s->pay);
 	free(s->cust);
 	free(s->curs);
-	free(s->cust_inv);
+	free(s->pnorm);
 	free(s->rejected);
 	free(s->rej_p);
 	free(s->rej_i);
-	mm_free(&s->cust_by_id);
-	mm_free(&s->ref_idx);
-	mm_free(&s->amount_idx);
+	smap_free(&s->strings);
+	smap_free(&s->cust_map);
+	smap_free(&s->payer_map);
+	match_set_drop_indexes(s);
 	mm_free(&s->name_tok);
 	free(s);
 }
@@ -190,6 +186,43 @@ static uint32_t intern(struct match_set *s, const char *str)
 	return str ? intern_n(s, str, strlen(str)) : 0;
 }
 
+/* Interns str once in map m (names and customer ids repeat across thousands of rows);
+ * returns its offset (UINT32_MAX when out of memory) and its slot in *slot. */
+static uint32_t intern_in(struct match_set *s, struct smap *m, const char *str,
+                          struct smap_slot **slot)
+{
+	size_t len = str ? strlen(str) : 0;
+	uint64_t h;
+	struct smap_slot *sl;
+
+	*slot = NULL;
+	if (!len)
+		return 0;
+	h = match_hash(str, len);
+	sl = smap_find(m, s->arena, str, len, h, 1);
+	if (!sl)
+		return UINT32_MAX;
+	if (!sl->off) {
+		uint32_t off = intern_n(s, str, len);
+
+		if (off == UINT32_MAX)
+			return UINT32_MAX;
+		sl->off = off;
+		sl->hash = (uint32_t)h;
+		sl->val = -1;
+		m->n++;
+	}
+	*slot = sl;
+	return sl->off;
+}
+
+static uint32_t intern_shared(struct match_set *s, const char *str)
+{
+	struct smap_slot *sl;
+
+	return intern_in(s, &s->strings, str, &sl);
+}
+
 static int currency_index(struct match_set *s, const char *cur)
 {
 	char c[4] = { 0 };
@@ -205,6 +238,33 @@ static int currency_index(struct match_set *s, const char *cur)
 	return (int)s->ncur++;
 }
 
+/* Returns the customer of id (created at its first invoice, with that invoice's name), -1
+ * for an empty id, -2 when out of memory. */
+static int32_t customer_of(struct match_set *s, const char *id, const char *name)
+{
+	struct smap_slot *sl;
+	uint32_t off = intern_in(s, &s->cust_map, id, &sl);
+	struct mcust *c;
+
+	/* sl stays valid below: interning the name grows the arena, not this map */
+	if (off == UINT32_MAX)
+		return -2;
+	if (!sl)
+		return -1;
+	if (sl->val >= 0)
+		return sl->val;
+	if (s->ncust >= INT32_MAX || PM_GROW(s->cust, s->ncust + 1, s->acust))
+		return -2;
+	c = &s->cust[s->ncust];
+	memset(c, 0, sizeof *c);
+	c->id = off;
+	c->raw_name = intern_shared(s, name);
+	if (c->raw_name == UINT32_MAX)
+		return -2;
+	sl->val = (int32_t)s->ncust;
+	return (int32_t)s->ncust++;
+}
+
 int match_set_add_invoice(struct match_set *s, const struct match_invoice_in *in)
 {
 	struct minv *v;
@@ -213,7 +273,7 @@ int match_set_add_invoice(struct match_set *s, const struct match_invoice_in *in
 	size_t kl = ref ? norm_ref_key(ref, strlen(ref), key, sizeof key) : 0;
 	int cur = currency_index(s, in->currency);
 
-	if (cur < 0 || PM_GROW(s->inv, s->ninv + 1, s->ainv))
+	if (cur < 0 || s->ninv >= (1u << 28) || PM_GROW(s->inv, s->ninv + 1, s->ainv))
 		return -1;
 	v = &s->inv[s->ninv];
 	memset(v, 0, sizeof *v);
@@ -224,32 +284,58 @@ int match_set_add_invoice(struct match_set *s, const struct match_invoice_in *in
 	v->ddate = in->due_date;
 	v->cur = (uint16_t)cur;
 	v->id = intern(s, in->invoice_id);
-	v->ref = intern(s, ref);
+	v->ref = ref == in->invoice_id ? v->id : intern(s, ref);
 	v->key = intern_n(s, key, kl);
 	v->key_len = (uint16_t)kl;
-	/* customer id and name wait in the arena until indexing groups customers */
-	v->cust = (int32_t)intern(s, in->customer_id);
-	if (v->id == UINT32_MAX || v->ref == UINT32_MAX || v->key == UINT32_MAX ||
-	    v->cust == (int32_t)UINT32_MAX)
+	v->cust = customer_of(s, in->customer_id, in->customer_name);
+	if (v->id == UINT32_MAX || v->ref == UINT32_MAX || v->key == UINT32_MAX || v->cust < -1)
 		return -1;
-	if (PM_GROW(s->cust, s->ninv + 1, s->acust))
-		return -1;
-	/* the name goes in a parallel slot per invoice until customers are built */
-	s->cust[s->ninv].raw_name = intern(s, in->customer_name);
-	if (s->cust[s->ninv].raw_name == UINT32_MAX)
-		return -1;
+	if (v->cust >= 0)
+		s->cust[v->cust].count++;
 	s->ninv++;
 	return 0;
+}
+
+/* Returns the normalised forms of payer name raw (computed once per distinct name). */
+static const struct pnorm *payer_norm(struct match_set *s, const char *raw, uint32_t *off)
+{
+	struct smap_slot *sl;
+	struct pnorm *pn;
+	char name[256], full[256];
+	size_t nl, fl;
+
+	*off = intern_in(s, &s->payer_map, raw, &sl);
+	if (*off == UINT32_MAX || !sl)
+		return NULL;
+	if (sl->val >= 0)
+		return &s->pnorm[sl->val];
+	if (PM_GROW(s->pnorm, s->npnorm + 1, s->apnorm)) {
+		*off = UINT32_MAX;
+		return NULL;
+	}
+	nl = norm_name(raw, strlen(raw), name, sizeof name, 0);
+	fl = norm_name(raw, strlen(raw), full, sizeof full, NORM_NAME_KEEP_SUFFIX);
+	pn = &s->pnorm[s->npnorm];
+	pn->name = intern_shared(s, nl ? name : NULL);
+	pn->name_full = intern_shared(s, fl ? full : NULL);
+	pn->name_len = (uint16_t)nl;
+	pn->name_full_len = (uint16_t)fl;
+	if (pn->name == UINT32_MAX || pn->name_full == UINT32_MAX) {
+		*off = UINT32_MAX;
+		return NULL;
+	}
+	/* sl stays valid: interning above grew the arena and the other map, not this one */
+	sl->val = (int32_t)s->npnorm;
+	return &s->pnorm[s->npnorm++];
 }
 
 int match_set_add_payment(struct match_set *s, const struct match_payment_in *in)
 {
 	struct mpay *p;
-	char name[256], full[256];
-	size_t nl, fl;
+	const struct pnorm *pn;
 	int cur = currency_index(s, in->currency);
 
-	if (cur < 0 || PM_GROW(s->pay, s->npay + 1, s->apay))
+	if (cur < 0 || s->npay >= INT32_MAX || PM_GROW(s->pay, s->npay + 1, s->apay))
 		return -1;
 	p = &s->pay[s->npay];
 	memset(p, 0, sizeof *p);
@@ -259,22 +345,20 @@ int match_set_add_payment(struct match_set *s, const struct match_payment_in *in
 	p->date = in->date;
 	p->cur = (uint16_t)cur;
 	p->id = intern(s, in->payment_id);
-	p->payer = intern(s, in->payer_name);
+	pn = payer_norm(s, in->payer_name, &p->payer);
+	if (pn) {
+		p->name = pn->name;
+		p->name_len = pn->name_len;
+		p->name_full = pn->name_full;
+		p->name_full_len = pn->name_full_len;
+	}
 	p->ref = intern(s, in->reference);
 	p->memo = intern(s, in->memo);
-	p->cust_id = intern(s, in->customer_id);
-	nl = in->payer_name ? norm_name(in->payer_name, strlen(in->payer_name), name, sizeof name, 0) : 0;
-	fl = in->payer_name ? norm_name(in->payer_name, strlen(in->payer_name), full, sizeof full,
-	                                NORM_NAME_KEEP_SUFFIX) : 0;
-	p->name = intern_n(s, name, nl);
-	p->name_len = (uint16_t)nl;
-	p->name_full = intern_n(s, full, fl);
-	p->name_full_len = (uint16_t)fl;
+	p->cust_id = intern_shared(s, in->customer_id);
 	p->cust = -1;
 	p->dup_of = -1;
 	if (p->id == UINT32_MAX || p->payer == UINT32_MAX || p->ref == UINT32_MAX ||
-	    p->memo == UINT32_MAX || p->cust_id == UINT32_MAX || p->name == UINT32_MAX ||
-	    p->name_full == UINT32_MAX)
+	    p->memo == UINT32_MAX || p->cust_id == UINT32_MAX)
 		return -1;
 	s->npay++;
 	return 0;
@@ -299,7 +383,7 @@ int match_set_is_rejected(const struct match_set *s, int64_t prow, int64_t irow)
 	uint64_t k = pair_key(prow, irow);
 	size_t j;
 
-	if (!s->arej)
+	if (!s->nrejp)
 		return 0;
 	/* keys are hashes of the pair: a collision could only hide a candidate, never add one;
 	 * the exact pair is checked against the pending arrays when keys collide */
@@ -333,23 +417,6 @@ static int build_rejected(struct match_set *s)
 	return 0;
 }
 
-void match_amount_key(uint16_t cur, int64_t amount, char key[10])
-{
-	memcpy(key, &cur, 2);
-	memcpy(key + 2, &amount, 8);
-}
-
-/* Returns the slot index of key in frozen m, or -1. */
-static long mm_slot(const struct mmap_idx *m, const char *key, size_t len)
-{
-	size_t j;
-
-	if (!m->cap)
-		return -1;
-	j = mm_find(m, key, len, hash_bytes(key, len));
-	return m->slots[j].count ? (long)j : -1;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -357,15 +424,14 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Adds the normalised name forms of customer c from raw name offset raw. */
-static int cust_names(struct match_set *s, struct mcust *c, uint32_t raw)
+/* Adds the normalised name forms of customer c. */
+static int cust_names(struct match_set *s, struct mcust *c)
 {
 	char name[256], full[256];
-	const char *r = arena_str(s, raw);
+	const char *r = arena_str(s, c->raw_name);
 	size_t nl = norm_name(r, strlen(r), name, sizeof name, 0);
 	size_t fl = norm_name(r, strlen(r), full, sizeof full, NORM_NAME_KEEP_SUFFIX);
 
-	c->raw_name = raw;
 	c->name = intern_n(s, name, nl);
 	c->name_full = intern_n(s, full, fl);
 	c->name_len = (uint16_t)nl;
@@ -373,97 +439,72 @@ static int cust_names(struct match_set *s, struct mcust *c, uint32_t raw)
 	return c->name == UINT32_MAX || c->name_full == UINT32_MAX ? -1 : 0;
 }
 
-/* Groups invoices into customers (first appearance order) with their invoice lists sorted
- * by due date, then row. */
+/* Normalises the customers' names, places each customer's invoices in cust_inv and
+ * resolves the payments' customer ids. */
 static int build_customers(struct match_set *s)
 {
-	struct mcust *tmp = s->cust, *cust;
-	long *aux;
-	uint64_t *keys;
-	size_t nc = 0;
+	int32_t at = 0;
 
-	for (size_t i = 0; i < s->ninv; i++) {
-		const char *id = arena_str(s, (uint32_t)s->inv[i].cust);
-
-		if (*id && mm_add(&s->cust_by_id, id, strlen(id), (int32_t)i))
+	for (size_t c = 0; c < s->ncust; c++) {
+		if (cust_names(s, &s->cust[c]))
 			return -1;
+		s->cust[c].first = at;
+		at += s->cust[c].count;
 	}
-	mm_freeze(&s->cust_by_id);
-	aux = malloc((s->cust_by_id.cap ? s->cust_by_id.cap : 1) * sizeof *aux);
-	cust = calloc(s->ninv ? s->ninv : 1, sizeof *cust);
-	keys = malloc((s->ninv ? s->ninv : 1) * sizeof *keys);
-	s->cust_inv = malloc((s->ninv ? s->ninv : 1) * sizeof *s->cust_inv);
-	if (!aux || !cust || !keys || !s->cust_inv || !s->cust_by_id.vals)
-		goto fail;
-	for (size_t j = 0; j < s->cust_by_id.cap; j++)
-		aux[j] = -1;
-	for (size_t i = 0; i < s->ninv; i++) {
-		uint32_t idoff = (uint32_t)s->inv[i].cust;
-		const char *id = arena_str(s, idoff);
-		long slot = *id ? mm_slot(&s->cust_by_id, id, strlen(id)) : -1;
-
-		if (slot < 0) {
-			s->inv[i].cust = -1;
-			continue;
-		}
-		if (aux[slot] < 0) {
-			aux[slot] = (long)nc;
-			cust[nc].id = idoff;
-			if (cust_names(s, &cust[nc], tmp[i].raw_name))
-				goto fail;
-			nc++;
-		}
-		s->inv[i].cust = (int32_t)aux[slot];
-		cust[aux[slot]].count++;
-	}
-	{
-		int32_t at = 0;
-		size_t nk = 0;
-
-		for (size_t c = 0; c < nc; c++) {
-			cust[c].first = at;
-			at += cust[c].count;
-			cust[c].count = 0;
-		}
-		for (size_t i = 0; i < s->ninv; i++)
-			if (s->inv[i].cust >= 0) {
-				struct mcust *c = &cust[s->inv[i].cust];
-
-				s->cust_inv[c->first + c->count++] = (int32_t)i;
-			}
-		for (size_t c = 0; c < nc; c++) {
-			for (int32_t k = 0; k < cust[c].count; k++) {
-				int32_t i = s->cust_inv[cust[c].first + k];
-
-				keys[k] = ((uint64_t)(uint32_t)(s->inv[i].ddate + 0x40000000) << 32) |
-				          (uint32_t)i;
-			}
-			qsort(keys, (size_t)cust[c].count, sizeof *keys, cmp_u64);
-			for (int32_t k = 0; k < cust[c].count; k++)
-				s->cust_inv[cust[c].first + k] = (int32_t)(keys[k] & 0xffffffffu);
-			nk += (size_t)cust[c].count;
-		}
-		(void)nk;
-	}
-	free(tmp);
-	free(aux);
-	free(keys);
-	s->cust = cust;
-	s->ncust = nc;
-	s->acust = s->ninv;
 	for (size_t i = 0; i < s->npay; i++) {
 		const char *id = arena_str(s, s->pay[i].cust_id);
-		uint32_t n = 0;
-		const int32_t *v = *id ? mm_get(&s->cust_by_id, id, strlen(id), &n) : NULL;
+		size_t l = strlen(id);
+		struct smap_slot *sl = l ? smap_find(&s->cust_map, s->arena, id, l,
+		                                     match_hash(id, l), 0) : NULL;
 
-		s->pay[i].cust = n ? s->inv[v[0]].cust : -1;
+		s->pay[i].cust = sl ? sl->val : -1;
 	}
 	return 0;
-fail:
-	free(aux);
-	free(cust);
+}
+
+/* Lays out each customer's open invoices sorted by due date, then row (rebuilt when a
+ * match_compute dropped it). */
+static int build_cust_inv(struct match_set *s)
+{
+	int32_t maxc = 0, *pos;
+	uint64_t *keys;
+	size_t at = 0;
+
+	for (size_t c = 0; c < s->ncust; c++) {
+		maxc = s->cust[c].count > maxc ? s->cust[c].count : maxc;
+		at += (size_t)s->cust[c].count;
+	}
+	pos = calloc(s->ncust ? s->ncust : 1, sizeof *pos);
+	keys = malloc((maxc ? (size_t)maxc : 1) * sizeof *keys);
+	s->cust_inv = malloc((at ? at : 1) * sizeof *s->cust_inv);
+	if (!pos || !keys || !s->cust_inv) {
+		free(pos);
+		free(keys);
+		return -1;
+	}
+	for (size_t i = 0; i < s->ninv; i++)
+		if (s->inv[i].cust >= 0) {
+			int32_t c = s->inv[i].cust;
+
+			s->cust_inv[s->cust[c].first + pos[c]++].inv = (int32_t)i;
+		}
+	for (size_t c = 0; c < s->ncust; c++) {
+		struct cinv *ci = s->cust_inv + s->cust[c].first;
+
+		for (int32_t k = 0; k < s->cust[c].count; k++)
+			keys[k] = ((uint64_t)(uint32_t)(s->inv[ci[k].inv].ddate + 0x40000000) << 32) |
+			          (uint32_t)ci[k].inv;
+		qsort(keys, (size_t)s->cust[c].count, sizeof *keys, cmp_u64);
+		for (int32_t k = 0; k < s->cust[c].count; k++) {
+			const struct minv *v = &s->inv[keys[k] & 0xffffffffu];
+
+			ci[k] = (struct cinv){ .open = v->open, .amount = v->amount,
+				.inv = (int32_t)(keys[k] & 0xffffffffu), .idate = v->idate, .cur = v->cur };
+		}
+	}
+	free(pos);
 	free(keys);
-	return -1;
+	return 0;
 }
 
 /* Indexes each name token of each customer (the blocking key for payer names). */
@@ -489,122 +530,15 @@ static int build_name_tokens(struct match_set *s)
 	return s->name_tok.vals || !s->ncust ? 0 : -1;
 }
 
-/* Adds the reference keys of raw reference ref for invoice i: the full key, the core
- * (prefix and leading zeros dropped) and the digits when >= 4 of them. */
-static int add_ref_keys(struct match_set *s, int32_t i, const char *ref)
-{
-	char full[NORM_KEY_MAX], core[NORM_KEY_MAX], dig[NORM_KEY_MAX];
-	size_t fl = norm_ref_key(ref, strlen(ref), full, sizeof full);
-	size_t cl = norm_ref_core(full, fl, core, sizeof core);
-	size_t dl = norm_ref_digits(full, fl, dig, sizeof dig);
-
-	if (!fl)
-		return 0;
-	if (mm_add(&s->ref_idx, full, fl, i << 2 | RK_FULL))
-		return -1;
-	if (cl && (cl != fl || memcmp(core, full, cl)) &&
-	    mm_add(&s->ref_idx, core, cl, i << 2 | RK_CORE))
-		return -1;
-	if (dl >= 4 && (dl != fl || memcmp(dig, full, dl)) && (dl != cl || memcmp(dig, core, dl)) &&
-	    mm_add(&s->ref_idx, dig, dl, i << 2 | RK_DIGITS))
-		return -1;
-	return 0;
-}
-
-static int build_ref_amount(struct match_set *s)
-{
-	char key[10];
-
-	for (size_t i = 0; i < s->ninv; i++) {
-		const struct minv *v = &s->inv[i];
-		const char *id = arena_str(s, v->id), *ref = arena_str(s, v->ref);
-
-		if (add_ref_keys(s, (int32_t)i, ref))
-			return -1;
-		if (strcmp(id, ref) != 0 && add_ref_keys(s, (int32_t)i, id))
-			return -1;
-		match_amount_key(v->cur, v->open, key);
-		if (mm_add(&s->amount_idx, key, 10, (int32_t)i))
-			return -1;
-		if (v->amount != v->open) {
-			match_amount_key(v->cur, v->amount, key);
-			if (mm_add(&s->amount_idx, key, 10, (int32_t)i))
-				return -1;
-		}
-	}
-	mm_freeze(&s->ref_idx);
-	mm_freeze(&s->amount_idx);
-	return (s->ref_idx.vals || !s->ninv) && (s->amount_idx.vals || !s->ninv) ? 0 : -1;
-}
-
-/* Writes the duplicate key of payment p: currency, amount, who (customer id, else the
- * normalised payer) and what (reference key, else memo key). Returns 0 when p has no
- * reference and no memo (never a duplicate). */
-static size_t dup_key(const struct match_set *s, const struct mpay *p, char *k, size_t cap)
-{
-	const char *cid = arena_str(s, p->cust_id), *ref = arena_str(s, p->ref);
-	const char *who = *cid ? cid : arena_str(s, p->name);
-	size_t n, wl = strlen(who);
-
-	if (!*ref)
-		ref = arena_str(s, p->memo);
-	if (!*ref || !wl || wl + 16 + 129 > cap)
-		return 0;
-	match_amount_key(p->cur, p->amount, k);
-	k[10] = *cid ? 'I' : 'N';
-	memcpy(k + 11, who, wl);
-	k[11 + wl] = '\x01';
-	n = norm_ref_key(ref, strlen(ref), k + 12 + wl, 129);
-	return n ? 12 + wl + n : 0;
-}
-
-/* Marks a payment that repeats an earlier one (same currency, amount, payer, reference)
- * within duplicate_window_days as its duplicate. */
-static int mark_duplicates(struct match_set *s, int64_t window)
-{
-	struct mmap_idx m = { 0 };
-	char k[512];
-	int rc = 0;
-
-	for (size_t i = 0; i < s->npay && !rc; i++) {
-		size_t n = dup_key(s, &s->pay[i], k, sizeof k);
-
-		if (n)
-			rc = mm_add(&m, k, n, (int32_t)i);
-	}
-	mm_freeze(&m);
-	for (size_t j = 0; !rc && j < m.cap; j++) {
-		const struct mm_slot *sl = &m.slots[j];
-		int32_t *v = m.vals ? m.vals + sl->start : NULL;
-
-		if (sl->count < 2 || !v)
-			continue;
-		/* insertion sort by (date, index): groups are tiny */
-		for (uint32_t a = 1; a < sl->count; a++)
-			for (uint32_t b = a; b > 0 && (s->pay[v[b]].date < s->pay[v[b - 1]].date); b--) {
-				int32_t t = v[b];
-
-				v[b] = v[b - 1];
-				v[b - 1] = t;
-			}
-		for (uint32_t a = 1, orig = 0; a < sl->count; a++) {
-			if (s->pay[v[a]].date - s->pay[v[orig]].date <= window)
-				s->pay[v[a]].dup_of = v[orig];
-			else
-				orig = a;
-		}
-	}
-	mm_free(&m);
-	return rc;
-}
-
 int match_set_index(struct match_set *s, const struct pm_config *cfg)
 {
-	if (s->indexed)
-		return 0;
-	if (build_customers(s) || build_name_tokens(s) || build_ref_amount(s) ||
-	    mark_duplicates(s, cfg->matching.duplicate_window_days) || build_rejected(s))
+	if (!s->indexed) {
+		if (build_customers(s) || build_name_tokens(s) ||
+		    match_mark_duplicates(s, cfg->matching.duplicate_window_days) || build_rejected(s))
+			return -1;
+		s->indexed = 1;
+	}
+	if (!s->cust_inv && build_cust_inv(s))
 		return -1;
-	s->indexed = 1;
-	return 0;
+	return s->ref_idx.dir ? 0 : match_build_ref_amount(s);
 }

@@ -34,7 +34,54 @@ void mm_free(struct mmap_idx *m);
 /* Returns the values for key and their count in *n (NULL, 0 when absent). */
 const int32_t *mm_get(const struct mmap_idx *m, const char *key, size_t len, uint32_t *n);
 
-/* Kinds of invoice reference keys in the reference index (value = inv << 2 | kind). */
+/* A compact multimap from hashed keys to int32 values (match_hash.c): 8 bytes a posting,
+ * grouped by the top hash bits behind a directory; keys are not stored, so callers verify
+ * each hit whose tag matches by re-deriving its key from the snapshot. Built by one thread
+ * in two passes over the same producer (count, then fill), read by many. */
+struct hent {
+	uint32_t tag;                /* low 32 bits of the key's hash */
+	int32_t val;
+};
+
+struct hidx {
+	uint32_t *dir;               /* bucket b: ent[dir[b]..dir[b+1]) */
+	struct hent *ent;
+	size_t n;
+	unsigned bits;
+};
+
+/* Returns the 64-bit hash of s[0..n) used by every index. */
+uint64_t match_hash(const char *s, size_t n);
+/* Builds x for about expect postings: produce calls hidx_emit for each (hash, value), the
+ * same ones in the same order both times it is called. Returns 0 or -1 (out of memory). */
+int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct hidx *x),
+               void *ctx);
+void hidx_emit(struct hidx *x, uint64_t h, int32_t val);
+/* Returns the postings of h's bucket [ret, *end) in emission order; compare tags with
+ * (uint32_t)h. */
+const struct hent *hidx_bucket_of(const struct hidx *x, uint64_t h, const struct hent **end);
+void hidx_free(struct hidx *x);
+
+/* A string map over the arena (open addressing, offset 0 = empty): interns repeated
+ * strings once and maps them to an int32 value. */
+struct smap_slot {
+	uint32_t off, hash;
+	int32_t val;
+};
+
+struct smap {
+	struct smap_slot *slots;
+	size_t cap, n;
+};
+
+/* Returns the slot of s (hash h), or with add an empty slot where it belongs (the caller
+ * fills it and counts n); NULL when absent (or out of memory with add). */
+struct smap_slot *smap_find(struct smap *m, const char *arena, const char *s, size_t len,
+                            uint64_t h, int add);
+void smap_free(struct smap *m);
+
+/* Kinds of invoice reference keys in the reference index (value = inv << 3 | src << 2 |
+ * kind, src 0 = the reference, 1 = the invoice id). */
 enum ref_key_kind { RK_FULL = 0, RK_CORE = 1, RK_DIGITS = 2 };
 
 struct minv {
@@ -60,6 +107,21 @@ struct mcust {
 	int32_t first, count;        /* its open invoices in cust_inv[], by due date then row */
 };
 
+/* A customer's open invoice with the fields its scans read, stored in the customer's order
+ * (due date, then row) so that scanning a customer reads contiguous memory. */
+struct cinv {
+	int64_t open, amount;
+	int32_t inv;
+	pm_date idate;
+	uint16_t cur;
+};
+
+/* The normalised forms of one distinct payer name. */
+struct pnorm {
+	uint32_t name, name_full;
+	uint16_t name_len, name_full_len;
+};
+
 struct match_set {
 	char *arena;
 	size_t arena_len, arena_alloc;
@@ -71,12 +133,18 @@ struct match_set {
 	size_t ncust, acust;
 	char (*curs)[4];
 	size_t ncur, acur;
-	int32_t *cust_inv;
+	struct cinv *cust_inv;       /* customers' open invoices, see mcust.first */
+	struct pnorm *pnorm;
+	size_t npnorm, apnorm;
 	uint64_t *rejected;          /* open-addressing set of payment_row*2^32^invoice_row */
 	size_t nrej, arej;
 	int64_t *rej_p, *rej_i;      /* pending rejected pairs (rows) */
 	size_t nrejp, arejp_p, arejp_i;
-	struct mmap_idx cust_by_id, ref_idx, amount_idx, name_tok;
+	struct smap strings;         /* repeated strings (names, customer ids), interned once */
+	struct smap cust_map;        /* customer id -> customer */
+	struct smap payer_map;       /* raw payer name -> pnorm */
+	struct hidx ref_idx, amount_idx;
+	struct mmap_idx name_tok;
 	int indexed;
 };
 
@@ -91,6 +159,31 @@ int match_set_index(struct match_set *set, const struct pm_config *cfg);
 int match_set_is_rejected(const struct match_set *set, int64_t prow, int64_t irow);
 /* Writes the (currency, amount) key of the amount index into key[10]. */
 void match_amount_key(uint16_t cur, int64_t amount, char key[10]);
+/* An iterator over the verified postings of one key of the amount or reference index. */
+struct hidx_iter {
+	const struct hent *p, *end;
+	uint32_t tag;
+	uint16_t cur;
+	int64_t amount;
+	const char *key;
+	size_t len;
+};
+
+/* Starts it over the invoices listed under (cur, amount): open balance or original amount
+ * equal, in invoice order; match_amount_next returns the next invoice or -1. */
+void match_amount_iter(const struct match_set *s, uint16_t cur, int64_t amount,
+                       struct hidx_iter *it);
+int32_t match_amount_next(const struct match_set *s, struct hidx_iter *it);
+/* Starts it over the postings (inv << 3 | src << 2 | kind) of reference key k[0..kl) (k must
+ * outlive it); match_ref_next returns the next posting or -1. */
+void match_ref_iter(const struct match_set *s, const char *k, size_t kl, struct hidx_iter *it);
+int32_t match_ref_next(const struct match_set *s, struct hidx_iter *it);
+/* Builds the reference and amount indexes; returns 0 or -1 (out of memory). */
+int match_build_ref_amount(struct match_set *set);
+/* Marks each payment repeating an earlier one (dup_of); returns 0 or -1. */
+int match_mark_duplicates(struct match_set *set, int64_t window);
+/* Frees the blocking indexes once scoring is over (the resolver needs none of them). */
+void match_set_drop_indexes(struct match_set *set);
 
 /* Evidence of one candidate invoice for one payment. */
 enum ref_ev { REF_NONE, REF_WEAK, REF_TYPO, REF_MEMO, REF_MANGLED, REF_EXACT };

@@ -329,7 +329,8 @@ int dashboard_load(struct store *st, const struct pm_config *cfg, const char *as
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == 0) {
 		finish_figures(&w);
-		qsort(w.d->currencies, w.d->ncurrencies, sizeof *w.d->currencies, cmp_currency);
+		if (w.d->ncurrencies > 1)
+			qsort(w.d->currencies, w.d->ncurrencies, sizeof *w.d->currencies, cmp_currency);
 		w.d->elapsed_ms = now_ms() - t0;
 		*out = w.d;
 	} else {

@@ -1,0 +1,294 @@
+/* The big blocking indexes of the snapshot (reference keys, amounts) and the duplicate
+ * marks. Postings are found by hash tag and then verified by re-deriving the key from the
+ * invoice or payment, so the indexes store no key text (see match_hash.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match_internal.h"
+
+void match_amount_key(uint16_t cur, int64_t amount, char key[10])
+{
+	memcpy(key, &cur, 2);
+	memcpy(key + 2, &amount, 8);
+}
+
+static uint64_t amount_hash(uint16_t cur, int64_t amount)
+{
+	char key[10];
+
+	match_amount_key(cur, amount, key);
+	return match_hash(key, 10);
+}
+
+/* Emits the reference keys of one raw reference of invoice i (src 0: its reference, 1: its
+ * id): the full key, the core (prefix and leading zeros dropped) and the digits when >= 4
+ * of them, each only when it differs from the ones before. */
+static void emit_ref_keys(struct hidx *x, int32_t i, int src, const char *ref)
+{
+	char full[NORM_KEY_MAX], core[NORM_KEY_MAX], dig[NORM_KEY_MAX];
+	size_t fl = norm_ref_key(ref, strlen(ref), full, sizeof full);
+	size_t cl = norm_ref_core(full, fl, core, sizeof core);
+	size_t dl = norm_ref_digits(full, fl, dig, sizeof dig);
+	int32_t base = i << 3 | src << 2;
+
+	if (!fl)
+		return;
+	hidx_emit(x, match_hash(full, fl), base | RK_FULL);
+	if (cl && (cl != fl || memcmp(core, full, cl)))
+		hidx_emit(x, match_hash(core, cl), base | RK_CORE);
+	if (dl >= 4 && (dl != fl || memcmp(dig, full, dl)) && (dl != cl || memcmp(dig, core, dl)))
+		hidx_emit(x, match_hash(dig, dl), base | RK_DIGITS);
+}
+
+static void produce_refs(void *ctx, struct hidx *x)
+{
+	const struct match_set *s = ctx;
+
+	for (size_t i = 0; i < s->ninv; i++) {
+		const struct minv *v = &s->inv[i];
+		const char *id = arena_str(s, v->id), *ref = arena_str(s, v->ref);
+
+		emit_ref_keys(x, (int32_t)i, 0, ref);
+		if (v->ref != v->id && strcmp(id, ref) != 0)
+			emit_ref_keys(x, (int32_t)i, 1, id);
+	}
+}
+
+/* value = inv << 1 | (0: listed by open balance, 1: by original amount) */
+static void produce_amounts(void *ctx, struct hidx *x)
+{
+	const struct match_set *s = ctx;
+
+	for (size_t i = 0; i < s->ninv; i++) {
+		const struct minv *v = &s->inv[i];
+
+		hidx_emit(x, amount_hash(v->cur, v->open), (int32_t)i << 1);
+		if (v->amount != v->open)
+			hidx_emit(x, amount_hash(v->cur, v->amount), (int32_t)i << 1 | 1);
+	}
+}
+
+int match_build_ref_amount(struct match_set *s)
+{
+	if (hidx_build(&s->ref_idx, s->ninv * 2, produce_refs, s) ||
+	    hidx_build(&s->amount_idx, s->ninv, produce_amounts, s)) {
+		match_set_drop_indexes(s);
+		return -1;
+	}
+	return 0;
+}
+
+void match_amount_iter(const struct match_set *s, uint16_t cur, int64_t amount,
+                       struct hidx_iter *it)
+{
+	uint64_t h = amount_hash(cur, amount);
+
+	it->p = hidx_bucket_of(&s->amount_idx, h, &it->end);
+	it->tag = (uint32_t)h;
+	it->cur = cur;
+	it->amount = amount;
+}
+
+int32_t match_amount_next(const struct match_set *s, struct hidx_iter *it)
+{
+	for (; it->p && it->p < it->end; it->p++) {
+		const struct minv *v;
+		int32_t i;
+
+		if (it->p->tag != it->tag)
+			continue;
+		i = it->p->val >> 1;
+		v = &s->inv[i];
+		if (v->cur == it->cur && ((it->p->val & 1) ? v->amount : v->open) == it->amount) {
+			it->p++;
+			return i;
+		}
+	}
+	return -1;
+}
+
+void match_ref_iter(const struct match_set *s, const char *k, size_t kl, struct hidx_iter *it)
+{
+	uint64_t h = match_hash(k, kl);
+
+	it->p = hidx_bucket_of(&s->ref_idx, h, &it->end);
+	it->tag = (uint32_t)h;
+	it->key = k;
+	it->len = kl;
+}
+
+/* Returns true when posting val of the reference index has key k[0..kl). */
+static int ref_posting_is(const struct match_set *s, int32_t val, const char *k, size_t kl)
+{
+	const struct minv *v = &s->inv[val >> 3];
+	char buf[NORM_KEY_MAX], part[NORM_KEY_MAX];
+	const char *full = arena_str(s, v->key);
+	size_t fl = v->key_len, pl;
+
+	if ((val >> 2) & 1) {
+		const char *id = arena_str(s, v->id);
+
+		fl = norm_ref_key(id, strlen(id), buf, sizeof buf);
+		full = buf;
+	}
+	switch (val & 3) {
+	case RK_FULL: return fl == kl && memcmp(full, k, kl) == 0;
+	case RK_CORE: pl = norm_ref_core(full, fl, part, sizeof part); break;
+	default: pl = norm_ref_digits(full, fl, part, sizeof part); break;
+	}
+	return pl == kl && memcmp(part, k, kl) == 0;
+}
+
+int32_t match_ref_next(const struct match_set *s, struct hidx_iter *it)
+{
+	for (; it->p && it->p < it->end; it->p++)
+		if (it->p->tag == it->tag && ref_posting_is(s, it->p->val, it->key, it->len))
+			return (it->p++)->val;
+	return -1;
+}
+
+/* Writes the duplicate key of payment p: currency, amount, who (customer id, else the
+ * normalised payer) and what (reference key, else memo key). Returns 0 when p has no
+ * reference and no memo (never a duplicate). */
+static size_t dup_key(const struct match_set *s, const struct mpay *p, char *k, size_t cap)
+{
+	const char *cid = arena_str(s, p->cust_id), *ref = arena_str(s, p->ref);
+	const char *who = *cid ? cid : arena_str(s, p->name);
+	size_t n, wl = strlen(who);
+
+	if (!*ref)
+		ref = arena_str(s, p->memo);
+	if (!*ref || !wl || wl + 16 + 129 > cap)
+		return 0;
+	match_amount_key(p->cur, p->amount, k);
+	k[10] = *cid ? 'I' : 'N';
+	memcpy(k + 11, who, wl);
+	k[11 + wl] = '\x01';
+	n = norm_ref_key(ref, strlen(ref), k + 12 + wl, 129);
+	return n ? 12 + wl + n : 0;
+}
+
+struct dup_build {
+	const struct match_set *s;
+	const uint64_t *hash;        /* per payment, 0 = no key */
+};
+
+static void produce_dups(void *ctx, struct hidx *x)
+{
+	const struct dup_build *d = ctx;
+
+	for (size_t i = 0; i < d->s->npay; i++)
+		if (d->hash[i])
+			hidx_emit(x, d->hash[i], (int32_t)i);
+}
+
+/* Within one group of payments with the same key, sorted by (date, index): a payment within
+ * the window of the group's current original repeats it; a later one starts a new original. */
+static void mark_group(struct match_set *s, const int32_t *g, int n, int64_t window)
+{
+	for (int a = 1, orig = 0; a < n; a++) {
+		if (s->pay[g[a]].date - s->pay[g[orig]].date <= window)
+			s->pay[g[a]].dup_of = g[orig];
+		else
+			orig = a;
+	}
+}
+
+/* Splits the payments g[0..n) sharing a hash tag (sorted by date, index) into groups of
+ * identical keys and marks each group. */
+static int mark_tagged(struct match_set *s, int32_t *g, int n, int64_t window)
+{
+	char ka[512], kb[512];
+	int32_t *sub = malloc((size_t)n * sizeof *sub);
+	uint8_t *done = calloc((size_t)n, 1);
+
+	if (!sub || !done) {
+		free(sub);
+		free(done);
+		return -1;
+	}
+	for (int a = 0; a < n; a++) {
+		size_t la;
+		int ns = 0;
+
+		if (done[a])
+			continue;
+		la = dup_key(s, &s->pay[g[a]], ka, sizeof ka);
+		for (int b = a; b < n; b++)
+			if (!done[b] && (b == a || (dup_key(s, &s->pay[g[b]], kb, sizeof kb) == la &&
+			                            memcmp(ka, kb, la) == 0))) {
+				done[b] = 1;
+				sub[ns++] = g[b];
+			}
+		mark_group(s, sub, ns, window);
+	}
+	free(sub);
+	free(done);
+	return 0;
+}
+
+/* Collects the members of each tag in one bucket, sorts them by (date, index) and marks
+ * them. Returns 0 or -1. */
+static int mark_bucket(struct match_set *s, const struct hent *b, const struct hent *e,
+                       int64_t window)
+{
+	int32_t small[64], *g = small;
+	int rc = 0;
+
+	if (e - b > 64 && !(g = malloc((size_t)(e - b) * sizeof *g)))
+		return -1;
+	for (const struct hent *p = b; p < e && !rc; p++) {
+		int n = 0, seen = 0;
+
+		for (const struct hent *q = b; q < p && !seen; q++)
+			seen = q->tag == p->tag;
+		if (seen)
+			continue;
+		for (const struct hent *q = p; q < e; q++)
+			if (q->tag == p->tag)
+				g[n++] = q->val;
+		if (n < 2)
+			continue;
+		/* insertion sort by (date, index): groups are tiny and arrive in index order */
+		for (int a = 1; a < n; a++)
+			for (int c = a; c > 0 && s->pay[g[c]].date < s->pay[g[c - 1]].date; c--) {
+				int32_t t = g[c];
+
+				g[c] = g[c - 1];
+				g[c - 1] = t;
+			}
+		rc = mark_tagged(s, g, n, window);
+	}
+	if (g != small)
+		free(g);
+	return rc;
+}
+
+int match_mark_duplicates(struct match_set *s, int64_t window)
+{
+	struct hidx x;
+	struct dup_build d = { .s = s };
+	uint64_t *hash = calloc(s->npay ? s->npay : 1, sizeof *hash);
+	char k[512];
+	int rc = 0;
+
+	if (!hash)
+		return -1;
+	for (size_t i = 0; i < s->npay; i++) {
+		size_t n = dup_key(s, &s->pay[i], k, sizeof k);
+
+		hash[i] = n ? match_hash(k, n) | 1 : 0;
+	}
+	d.hash = hash;
+	if (hidx_build(&x, s->npay, produce_dups, &d)) {
+		hidx_free(&x);
+		free(hash);
+		return -1;
+	}
+	free(hash);
+	for (size_t b = 0; !rc && b < ((size_t)1 << x.bits); b++)
+		if (x.dir[b + 1] - x.dir[b] >= 2)
+			rc = mark_bucket(s, x.ent + x.dir[b], x.ent + x.dir[b + 1], window);
+	hidx_free(&x);
+	return rc;
+}

@@ -1,0 +1,135 @@
+/* The compact hash structures of the snapshot. At 1M invoices the reference index holds
+ * ~6M postings: a table of 32-byte slots with stored keys cost ~500 MB and a cache miss per
+ * probe. Here a posting is 8 bytes (a 32-bit hash tag and the value), grouped by the top
+ * bits of the hash behind a directory (a counting sort, built in two passes over the same
+ * producer), and keys are not stored at all: the caller re-derives the key of a tagged hit
+ * from the snapshot and compares it, so a hash collision can never add a posting. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match_internal.h"
+
+uint64_t match_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;   /* FNV-1a, then a final mix for all the bits */
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	h ^= h >> 32;
+	h *= 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 29);
+}
+
+static uint32_t hidx_bucket(const struct hidx *x, uint64_t h)
+{
+	return (uint32_t)(h >> (64 - x->bits));
+}
+
+void hidx_emit(struct hidx *x, uint64_t h, int32_t val)
+{
+	uint32_t b = hidx_bucket(x, h);
+
+	if (!x->ent) {          /* counting pass */
+		x->dir[b + 1]++;
+		return;
+	}
+	x->ent[x->dir[b]].tag = (uint32_t)h;
+	x->ent[x->dir[b]++].val = val;
+}
+
+int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct hidx *x),
+               void *ctx)
+{
+	size_t nb;
+
+	memset(x, 0, sizeof *x);
+	x->bits = 4;
+	while (x->bits < 30 && ((size_t)1 << x->bits) < expect)
+		x->bits++;
+	nb = (size_t)1 << x->bits;
+	x->dir = calloc(nb + 1, sizeof *x->dir);
+	if (!x->dir)
+		return -1;
+	produce(ctx, x);
+	for (size_t b = 0; b < nb; b++)
+		x->dir[b + 1] += x->dir[b];
+	x->n = x->dir[nb];
+	x->ent = malloc((x->n ? x->n : 1) * sizeof *x->ent);
+	if (!x->ent)
+		return -1;
+	/* fill: dir[b] runs from the start of bucket b to its end, i.e. the next one's start */
+	produce(ctx, x);
+	memmove(x->dir + 1, x->dir, nb * sizeof *x->dir);
+	x->dir[0] = 0;
+	return 0;
+}
+
+const struct hent *hidx_bucket_of(const struct hidx *x, uint64_t h, const struct hent **end)
+{
+	uint32_t b;
+
+	if (!x->dir || !x->ent) {
+		*end = NULL;
+		return NULL;
+	}
+	b = hidx_bucket(x, h);
+	*end = x->ent + x->dir[b + 1];
+	return x->ent + x->dir[b];
+}
+
+void hidx_free(struct hidx *x)
+{
+	free(x->dir);
+	free(x->ent);
+	memset(x, 0, sizeof *x);
+}
+
+static int smap_grow(struct smap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	struct smap_slot *ns = calloc(cap, sizeof *ns);
+
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->slots[i].off)
+			continue;
+		for (j = m->slots[i].hash & (cap - 1); ns[j].off; j = (j + 1) & (cap - 1))
+			;
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = cap;
+	return 0;
+}
+
+struct smap_slot *smap_find(struct smap *m, const char *arena, const char *s, size_t len,
+                            uint64_t h, int add)
+{
+	size_t j;
+
+	if (add && (m->n + 1) * 2 > m->cap && smap_grow(m))
+		return NULL;
+	if (!m->cap)
+		return NULL;
+	for (j = (uint32_t)h & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+		struct smap_slot *sl = &m->slots[j];
+
+		if (!sl->off)
+			return add ? sl : NULL;
+		if (sl->hash == (uint32_t)h && memcmp(arena + sl->off, s, len) == 0 &&
+		    arena[sl->off + len] == '\0')
+			return sl;
+	}
+}
+
+void smap_free(struct smap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}

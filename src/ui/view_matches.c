@@ -1,0 +1,19 @@
+/* The Matches screen: a table over store_browse's MATCHES view. */
+#include "paymatch/view.h"
+
+static int matches_open(struct view *v, struct ui *ui, struct pm_error *err)
+{
+	return table_view_open_table(v, ui, BROWSE_MATCHES, "id", true, err);
+}
+
+const struct view_ops VIEW_MATCHES = {
+	.title = "Matches",
+	.keys = &KM_CHAIN_TABLE,
+	.open = matches_open,
+	.draw = table_view_draw,
+	.on_request = table_view_request,
+	.reload = table_view_reload,
+	.status = table_view_status,
+	.hints = "Enter/d detail  </> sort  I invert  / search  f filter",
+	.free = table_view_free,
+};
