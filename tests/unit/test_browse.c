@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "paymatch/store_browse.h"
+#include "ws_test.h"
 
 #define NINV 25
 
@@ -62,15 +63,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[80];
 
 	sqlite3_close(f->db);
 	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	ws_test_remove(f->path);
 	free(f);
 	return 0;
 }

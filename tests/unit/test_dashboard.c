@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "paymatch/dashboard.h"
+#include "ws_test.h"
 
 struct fx {
 	char path[64];
@@ -66,15 +67,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[80];
 
 	dashboard_free(f->d);
 	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	ws_test_remove(f->path);
 	free(f);
 	return 0;
 }

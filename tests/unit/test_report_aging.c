@@ -15,6 +15,7 @@
 
 #include "paymatch/report.h"
 #include "paymatch/store.h"
+#include "ws_test.h"
 
 static const int64_t BOUNDS[] = { 30, 60, 90, 120 };
 
@@ -120,14 +121,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char p[80];
 
 	store_close(fx->st);
-	unlink(fx->path);
-	snprintf(p, sizeof p, "%s-wal", fx->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", fx->path);
-	unlink(p);
+	ws_test_remove(fx->path);
 	free(fx);
 	return 0;
 }
