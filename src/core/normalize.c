@@ -187,7 +187,35 @@ static int split_words(const char *t, size_t n, size_t *start, size_t *wlen)
 	return nw;
 }
 
-/* Adds the keys of one text: words, joins of 2-3 words, digit runs. */
+/* A reference printed in groups ("RF18 5390 0754 7034", IBAN style) spans more words than
+ * the 2-3 word joins reach: joins each suffix of more than three words of a run of short
+ * words (at most 4 characters each), so that a group run after other text still yields the
+ * reference whole. */
+static void keys_add_groups(struct norm_keys *out, char wk[][NORM_KEY_MAX], const size_t *kl,
+                            int nw, int src)
+{
+	int w = 0;
+
+	while (w < nw) {
+		int end = w;
+
+		while (end < nw && kl[end] > 0 && kl[end] <= 4)
+			end++;
+		for (int st = w; end - st > 3; st++) {
+			char join[NORM_KEY_MAX];
+			size_t jl = 0;
+
+			for (int k = st; k < end && jl + kl[k] < NORM_KEY_MAX; k++) {
+				memcpy(join + jl, wk[k], kl[k]);
+				jl += kl[k];
+			}
+			keys_add(out, join, jl, src);
+		}
+		w = end > w ? end : w + 1;
+	}
+}
+
+/* Adds the keys of one text: words, joins of 2-3 words, grouped references, digit runs. */
 static void keys_from_text(struct norm_keys *out, const char *s, size_t len, int src_word,
                            int src_part)
 {
@@ -212,6 +240,7 @@ static void keys_from_text(struct norm_keys *out, const char *s, size_t len, int
 			keys_add(out, join, jl + kl[w + 2], src_part);
 		}
 	}
+	keys_add_groups(out, wk, kl, nw, src_word);
 	for (int w = 0; w < nw; w++)
 		keys_add_runs(out, wk[w], kl[w], src_part);
 }

@@ -87,6 +87,21 @@ static void test_ref_keys_split_reference_lists(void **state)
 	assert_int_equal(k.src[0], NORM_SRC_REF);
 }
 
+/* An ISO 11649 reference printed in groups of four spans more words than the 2-3 word joins:
+ * the field and a memo naming it after other words both yield it whole (missed before). */
+static void test_ref_keys_join_grouped_reference(void **state)
+{
+	struct norm_keys k;
+	const char *ref = "RF58 7257 5752 4493";
+	const char *memo = "Lasku RF88 7257 5754 4905 kiitos";
+
+	(void)state;
+	norm_ref_keys(ref, strlen(ref), memo, strlen(memo), &k);
+	assert_true(has_key(&k, "RF58725757524493"));
+	assert_true(has_key(&k, "RF88725757544905"));
+	assert_int_equal(k.src[0], NORM_SRC_REF);
+}
+
 static void test_ref_keys_drop_sentence_dot(void **state)
 {
 	struct norm_keys k;
@@ -145,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_ref_digits_and_prefix),
 		cmocka_unit_test(test_ref_keys_join_words_and_digit_runs),
 		cmocka_unit_test(test_ref_keys_split_reference_lists),
+		cmocka_unit_test(test_ref_keys_join_grouped_reference),
 		cmocka_unit_test(test_ref_keys_drop_sentence_dot),
 		cmocka_unit_test(test_name_drops_suffixes_and_the),
 		cmocka_unit_test(test_name_folds_accents_and_bank_spellings),
