@@ -4,6 +4,7 @@
 #define PAYMATCH_SIMILARITY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Strings longer than this are compared on their first SIM_MAX_LEN bytes. */
 #define SIM_MAX_LEN 128
@@ -32,5 +33,33 @@ double sim_token_set(const char *a, size_t la, const char *b, size_t lb);
  * NULL), used for the truncation check. */
 double sim_name(const char *a, size_t la, const char *b, size_t lb, const char *a_full,
                 size_t la_full, const char *b_full, size_t lb_full);
+
+/* Token lists are compared on their first SIM_MAX_TOKENS tokens. */
+#define SIM_MAX_TOKENS 16
+
+/* What sim_name_bound needs to know of a name, computed once per name: character counts
+ * (32 buckets) of its first SIM_MAX_LEN bytes, its length and its token count. */
+struct sim_sig {
+	uint8_t hist[32];
+	uint16_t len;
+	uint8_t ntok;
+};
+
+/* One token of a name: its length, a hash and the set of its characters (64 buckets). */
+struct sim_tok {
+	uint64_t mask;
+	uint32_t hash;
+	uint16_t len;
+};
+
+/* Fills sig and tok[0..sig->ntok) (room for SIM_MAX_TOKENS) for the name s[0..n). */
+void sim_sig_make(const char *s, size_t n, struct sim_sig *sig, struct sim_tok *tok);
+
+/* Returns an upper bound of the larger of sim_jaro_winkler(a, b) and sim_token_set(a, b)
+ * from their signatures; never below either. Of a and b it reads only the common prefix
+ * (at most 4 bytes, and not beyond la or lb). */
+double sim_name_bound(const char *a, size_t la, const struct sim_sig *sa,
+                      const struct sim_tok *ta, const char *b, size_t lb,
+                      const struct sim_sig *sb, const struct sim_tok *tb);
 
 #endif

@@ -115,6 +115,18 @@ int browse_prev(struct browse *b, struct pm_error *err);
 /* Moves the window by delta rows (negative = up), clamped at both ends (line scrolling). */
 int browse_scroll(struct browse *b, int64_t delta, struct pm_error *err);
 
+/* Sets the time a key press's page fetch may scan for a row-by-row filter before it shows
+ * what it found (0 = the default, 25 ms; negative = stop as early as possible: tests). */
+void browse_set_scan_budget(struct browse *b, int ms);
+
+/* Returns true while the page is incomplete: a filter tested row by row ran out of time
+ * before it found a page of rows (the rows found so far are shown). */
+bool browse_filling(const struct browse *b);
+
+/* Continues filling an incomplete page for about budget_ms. *prepended gets the number of
+ * rows added above the page's former first row (a fill towards the start). 0 or PM_EIO. */
+int browse_fill(struct browse *b, int budget_ms, size_t *prepended, struct pm_error *err);
+
 /* Re-reads the page from its current first row (after a decision or another session's
  * commit); rows that vanished are skipped. Returns 0 or PM_EIO. */
 int browse_reload(struct browse *b, struct pm_error *err);
@@ -136,20 +148,35 @@ size_t browse_sort_column(const struct browse *b, bool *descending);
  * (the previous filter stays). "" or NULL clears. */
 int browse_set_filter(struct browse *b, const char *filter, struct pm_error *err);
 
-/* Counts the rows of the view into *out. Exact (BROWSE_AGING: an upper bound, the
- * customer/currency pairs with any invoice, ignoring the filter); cached until the filter changes or
- * browse_reload; the first call after a change may cost a scan (~10-100 ms at 1M rows
- * with a word filter), so call it once per change, not per key press. */
+/* Counts the rows of the view into *out, at once. Exact (BROWSE_AGING: an upper bound, the
+ * customer/currency pairs with a matching invoice, whether or not anything is open); cached
+ * until the filter changes or browse_reload. At 1M rows this costs 10-80 ms, and seconds
+ * with a word filter: the UI uses browse_count_step instead. */
 int browse_count(struct browse *b, int64_t *out, struct pm_error *err);
 
+/* Advances the count by about budget_ms of work (id ranges / index order, resumable; 0 only
+ * returns a cached count). *out gets the rows counted so far (a lower bound) and *done
+ * tells when it is the exact count (as browse_count's, and cached the same way). Returns 0
+ * or PM_EIO. */
+int browse_count_step(struct browse *b, int budget_ms, int64_t *out, bool *done,
+                      struct pm_error *err);
+
 /* Searches forward from page row `from` (exclusive) for a row whose text columns contain
- * text (ASCII case-insensitive), wrapping once past the end. Scans at most ~5,000 rows per
- * call (about one key-press budget at 1M rows). Returns BROWSE_FOUND (the page moved; *row
+ * text (ASCII case-insensitive), wrapping once past the end. Each call works ~20 ms at most
+ * (time-bounded chunks, whatever a row costs). Returns BROWSE_FOUND (the page moved; *row
  * is the match's index in it), BROWSE_NOT_FOUND, BROWSE_SEARCHING (nothing yet: call again
  * with the same text to continue where it stopped; `from` is then ignored), or -1 with err
  * filled on a database error. */
 int browse_search(struct browse *b, const char *text, size_t from, size_t *row,
                   struct pm_error *err);
+
+/* As browse_search, towards the first row when backward (wrapping once past the start):
+ * the N key. A change of text or direction starts a new search from `from`. */
+int browse_search_dir(struct browse *b, const char *text, size_t from, bool backward,
+                      size_t *row, struct pm_error *err);
+
+/* Forgets the search in progress (the next call starts again from its `from`). */
+void browse_search_stop(struct browse *b);
 
 /* A candidate invoice for a payment's detail pane. */
 struct browse_candidate {

@@ -24,6 +24,9 @@ struct import_row {
 	char due_date[11];             /* invoices only, ISO */
 	const char *text[PM_MAX_NATIVE_COLS];
 	size_t len[PM_MAX_NATIVE_COLS];
+	uint64_t customer_hash;        /* invoices: hash of (customer_id, customer_name), 0 when
+	                                * either is missing and for payments */
+	bool customer_first;           /* the file's first row with that pair (row_stream) */
 };
 
 /* The file being imported. */

@@ -39,9 +39,9 @@ struct view_ops {
 	int (*reload)(struct view *v, struct ui *ui, struct pm_error *err);
 	/* Writes the status line's left part ("row 3 of 1,204 · sort ↓amount"). */
 	void (*status)(struct view *v, struct ui *ui, char *buf, size_t n);
-	/* Optional: deferred work while no key is pending (e.g. a recount after a decision);
-	 * returns true when the screen must be redrawn. */
-	bool (*idle)(struct view *v, struct ui *ui);
+	/* Optional: deferred work while no key is pending (a count or search slice, ≤ ~20 ms);
+	 * returns true when the screen must be redrawn, and sets *more while work remains. */
+	bool (*idle)(struct view *v, struct ui *ui, bool *more);
 	/* The hint bar: the keys that matter here ("a accept  r reject ..."). */
 	const char *hints;
 	void (*free)(struct view *v);
@@ -128,6 +128,8 @@ struct ui_table {
 	size_t col;                  /* column cursor (h/l) */
 	size_t hscroll;              /* first column shown */
 	char search[128];
+	int search_dir;              /* a search continues when idle: 1 forward, -1 back, 0 none */
+	int64_t idle_drawn_ns;       /* last redraw asked for by a count slice */
 	char filter[128];
 	bool (*is_marked)(void *ctx, const struct browse_row *r);
 	void *mark_ctx;
@@ -154,6 +156,10 @@ int ui_table_reload_page(struct ui_table *t, struct pm_error *err);
 
 /* Returns the selected row, or NULL. */
 const struct browse_row *ui_table_selected(const struct ui_table *t);
+
+/* Idle work: the next slice of a search in progress or of the row count. Returns true when
+ * the screen must be redrawn; *more tells that work remains (the UI then polls at once). */
+bool ui_table_idle(struct ui_table *t, struct ui *ui, bool *more);
 
 /* Writes "row N of M · sort ↓col · filter: x" into buf. */
 void ui_table_status(const struct ui_table *t, struct ui *ui, char *buf, size_t n);
@@ -195,7 +201,7 @@ enum view_result table_view_request(struct view *v, struct ui *ui, enum ui_reque
 int table_view_reload(struct view *v, struct ui *ui, struct pm_error *err);
 void table_view_status(struct view *v, struct ui *ui, char *buf, size_t n);
 void table_view_free(struct view *v);
-bool table_view_idle(struct view *v, struct ui *ui);
+bool table_view_idle(struct view *v, struct ui *ui, bool *more);
 
 /* Opens v as a table screen over table sorted by column name (else the first sortable). */
 int table_view_open_table(struct view *v, struct ui *ui, enum browse_table table,

@@ -113,17 +113,17 @@ static int resolve_options(const struct app *app, const struct report_args *a,
                            struct report_options *o)
 {
 	static const char *const FORMATS[] = { "text", "csv", "json" };
-	int f;
+	/* One assignment on every path (-O1 saw f read uninitialised through the old split). */
+	int f = a->format ? report_format_from_name(a->format)
+	                  : a->output ? report_format_from_path(a->output) : -1;
 
-	if (a->format && (f = report_format_from_name(a->format)) < 0) {
+	if (a->format && f < 0) {
 		const char *hint = report_suggest(a->format, FORMATS, 3);
 
 		return hint ? cli_usage_error("unknown format '%s'; did you mean '%s'?", a->format, hint)
 		            : cli_usage_error("unknown format '%s' (text, csv or json)", a->format);
 	}
-	if (a->format)
-		o->format = (enum report_format)f;
-	else if (a->output && (f = report_format_from_path(a->output)) >= 0)
+	if (f >= 0)
 		o->format = (enum report_format)f;
 	if (a->basis && strcmp(a->basis, "due") != 0 && strcmp(a->basis, "invoice") != 0)
 		return cli_usage_error("unknown basis '%s' (due or invoice)", a->basis);

@@ -1,7 +1,9 @@
-/* paymatch [ui] [--invoices F] [--payments F] [FILE...]: the full-screen UI. Without a
+/* paymatch [ui] [--invoices F] [--payments F] [FILE...]: the full-screen UI (main.c routes
+ * `paymatch FILE...` and `paymatch --invoices F --payments F` here too). Without a
  * terminal (or with --no-tui) it says so and names the headless commands. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,30 +29,29 @@ static int no_terminal(const struct app *app)
 	return PM_EUSAGE;
 }
 
-/* argv[0] is "ui" when run as a command, else the first file (or argc is 0). */
-static int parse(int argc, char **argv, struct ui_start *start, bool *print_keys,
+/* argv[0] is "ui" when run as a command (main.c also hands --invoices/--payments given
+ * before any command this way); else argv holds the files (`paymatch FILE...`), which may
+ * be mixed with the options. */
+static int parse(int argc, char **argv, char **buf, struct ui_start *start, bool *print_keys,
                  const char **bench)
 {
-	int c, first = argc > 0 && strcmp(argv[0], "ui") == 0 ? 1 : 0;
+	int c;
 
-	if (first == 0) {
-		/* getopt needs a program name in argv[0]: shift by one with a placeholder. */
-		start->files = argv;
-		start->nfiles = (size_t)argc;
-		for (int i = 0; i < argc; i++)
-			if (argv[i][0] == '-')
-				return cli_usage_error("option %s: use 'paymatch ui %s ...'", argv[i],
-				                       argv[i]);
-		return 0;
+	if (argc == 0 || strcmp(argv[0], "ui") != 0) {
+		/* getopt needs a program name in argv[0]: prepend one. */
+		buf[0] = (char *)"ui";
+		memcpy(buf + 1, argv, (size_t)argc * sizeof *argv);
+		argv = buf;
+		argc++;
 	}
-	optind = 1;
+	optind = 0;   /* glibc: 0 re-initialises, dropping main's "+" (stop at a file) mode */
 	while ((c = getopt_long(argc, argv, "", UI_OPTIONS, NULL)) != -1) {
 		switch (c) {
 		case OPT_INVOICES: start->invoices = optarg; break;
 		case OPT_PAYMENTS: start->payments = optarg; break;
 		case OPT_PRINT_KEYS: *print_keys = true; break;
 		case OPT_BENCH_KEYS: *bench = optarg; break;
-		default: return cli_usage_error("ui: unknown option");
+		default: return cli_usage_error("ui: unknown option (see 'paymatch --help')");
 		}
 	}
 	start->files = argv + optind;
@@ -58,16 +59,14 @@ static int parse(int argc, char **argv, struct ui_start *start, bool *print_keys
 	return 0;
 }
 
-int cmd_ui(struct app *app, int argc, char **argv)
+/* After parsing: the keys list, the benchmark, or the UI itself. */
+static int cmd_ui_start(struct app *app, const struct ui_start *startp, bool print_keys,
+                        const char *bench)
 {
-	struct ui_start start = { 0 };
+	struct ui_start start = *startp;
 	struct pm_error err;
-	bool print_keys = false;
-	const char *bench = NULL;
-	int rc = parse(argc, argv, &start, &print_keys, &bench);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (print_keys)
 		return ui_print_keys(stdout);
 	pm_error_clear(&err);
@@ -82,5 +81,24 @@ int cmd_ui(struct app *app, int argc, char **argv)
 	rc = ui_run(app, &start, &err);
 	if (rc && rc != PM_EINTR)
 		cli_print_error(&err);
+	return rc;
+}
+
+int cmd_ui(struct app *app, int argc, char **argv)
+{
+	struct ui_start start = { 0 };
+	bool print_keys = false;
+	const char *bench = NULL;
+	char **buf = calloc((size_t)argc + 2, sizeof *buf);
+	int rc;
+
+	if (!buf) {
+		fputs("paymatch: out of memory\n", stderr);
+		return PM_ESOFTWARE;
+	}
+	rc = parse(argc, argv, buf, &start, &print_keys, &bench);
+	if (rc == 0)
+		rc = cmd_ui_start(app, &start, print_keys, bench);
+	free(buf);
 	return rc;
 }

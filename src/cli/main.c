@@ -9,7 +9,7 @@
 #include "paymatch/cli.h"
 #include "paymatch/version.h"
 
-enum { OPT_PROGRESS = 256, OPT_NO_TUI, OPT_VERSION, OPT_THEME };
+enum { OPT_PROGRESS = 256, OPT_NO_TUI, OPT_VERSION, OPT_THEME, OPT_INVOICES, OPT_PAYMENTS };
 
 static const struct option GLOBAL_OPTIONS[] = {
 	{ "db", required_argument, NULL, 'd' },
@@ -18,6 +18,8 @@ static const struct option GLOBAL_OPTIONS[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-tui", no_argument, NULL, OPT_NO_TUI },
+	{ "invoices", required_argument, NULL, OPT_INVOICES },   /* the UI's files (cmd_ui.c) */
+	{ "payments", required_argument, NULL, OPT_PAYMENTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -27,7 +29,8 @@ static void print_help(FILE *out)
 {
 	fprintf(out,
 	        "Usage: paymatch [OPTIONS] [COMMAND [ARGS]]\n"
-	        "       paymatch [OPTIONS] [FILE...]   (full-screen UI; files are imported first)\n"
+	        "       paymatch [OPTIONS] [FILE...] [--invoices F] [--payments F]\n"
+	        "                (full-screen UI; the files are imported and matched first)\n"
 	        "\nMatch bank payments to ERP invoices in a local SQLite working set.\n"
 	        "\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -53,7 +56,12 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static int parse_globals(struct app *app, int argc, char **argv)
+/* --invoices/--payments before any command: the UI's files, handed on to cmd_ui. */
+struct ui_files {
+	const char *invoices, *payments;
+};
+
+static int parse_globals(struct app *app, struct ui_files *files, int argc, char **argv)
 {
 	int c;
 
@@ -66,6 +74,8 @@ static int parse_globals(struct app *app, int argc, char **argv)
 		case 'q': app->quiet = true; break;
 		case OPT_PROGRESS: app->progress = true; break;
 		case OPT_NO_TUI: app->no_tui = true; break;
+		case OPT_INVOICES: files->invoices = optarg; break;
+		case OPT_PAYMENTS: files->payments = optarg; break;
 		case 'h': print_help(stdout); return -1;
 		case OPT_VERSION: printf("paymatch %s\n", PAYMATCH_VERSION); return -1;
 		default: return PM_EUSAGE;
@@ -74,16 +84,44 @@ static int parse_globals(struct app *app, int argc, char **argv)
 	return 0;
 }
 
+/* Runs the UI with the files as `paymatch ui --invoices F --payments F ARGS...` would. */
+static int run_ui_with_files(struct app *app, const struct ui_files *files, int argc,
+                             char **argv)
+{
+	char **v = calloc((size_t)argc + 6, sizeof *v);
+	int n = 0, rc;
+
+	if (!v) {
+		fputs("paymatch: out of memory\n", stderr);
+		return PM_ESOFTWARE;
+	}
+	v[n++] = (char *)"ui";
+	if (files->invoices) {
+		v[n++] = (char *)"--invoices";
+		v[n++] = (char *)files->invoices;
+	}
+	if (files->payments) {
+		v[n++] = (char *)"--payments";
+		v[n++] = (char *)files->payments;
+	}
+	for (int i = 0; i < argc; i++)
+		v[n++] = argv[i];
+	rc = cmd_ui(app, n, v);
+	free(v);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct app app = { .argv0 = argv[0] };
+	struct ui_files files = { NULL, NULL };
 	struct pm_error err;
 	const struct command *cmd;
 	int rc;
 
 	setlocale(LC_ALL, "");
 	pm_error_clear(&err);
-	rc = parse_globals(&app, argc, argv);
+	rc = parse_globals(&app, &files, argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : cli_usage_error("unknown option");
 	app.db_path = store_default_path(app.db_path);
@@ -102,7 +140,12 @@ int main(int argc, char **argv)
 	argv += optind;
 	/* No command, or file arguments: the full-screen UI (it handles --no-tui itself). */
 	cmd = argc > 0 ? find_command(argv[0]) : NULL;
-	if (cmd)
+	if ((files.invoices || files.payments) && cmd && strcmp(cmd->name, "ui") != 0)
+		rc = cli_usage_error("--invoices/--payments open the UI; with '%s' use "
+		                     "'paymatch import invoices|payments FILE'", cmd->name);
+	else if (files.invoices || files.payments)
+		rc = run_ui_with_files(&app, &files, cmd ? argc - 1 : argc, cmd ? argv + 1 : argv);
+	else if (cmd)
 		rc = cmd->run(&app, argc, argv);
 	else if (argc > 0 && access(argv[0], F_OK) != 0 && !strchr(argv[0], '/') &&
 	         !strchr(argv[0], '.'))

@@ -325,6 +325,8 @@ static enum row_status parse_values(struct row_parser *rp, struct import_row *ou
 	return ROW_OK;
 }
 
+static uint64_t customer_hash(const struct import_row *row);
+
 enum row_status row_parse(struct row_parser *rp, const struct csv_record *rec,
                           struct import_row *out, struct row_problem *bad)
 {
@@ -352,6 +354,8 @@ enum row_status row_parse(struct row_parser *rp, const struct csv_record *rec,
 	    (st = parse_values(rp, out, bad)) != ROW_OK)
 		return st;
 	out->row_hash = row_hash(rp->kind, out);
+	if (rp->kind == IMPORT_INVOICES)
+		out->customer_hash = customer_hash(out);
 	return ROW_OK;
 }
 
@@ -395,4 +399,23 @@ int64_t row_hash(int kind, const struct import_row *row)
 	}
 	h &= (uint64_t)INT64_MAX;
 	return h ? (int64_t)h : 1;
+}
+
+/* FNV-1a over customer_id and customer_name, its bits mixed down (MurmurHash3's fmix64)
+ * because the probes of a hash table start from the low bits; 0 when there is no
+ * customer_id or no customer_name. */
+static uint64_t customer_hash(const struct import_row *row)
+{
+	uint64_t h;
+
+	if (!row->text[INV_CUSTOMER_ID] || !row->len[INV_CUSTOMER_ID] ||
+	    !row->text[INV_CUSTOMER_NAME])
+		return 0;
+	h = fnv1a(14695981039346656037ULL, row->text[INV_CUSTOMER_ID], row->len[INV_CUSTOMER_ID]);
+	h = fnv1a(h, "\x1f", 1);
+	h = fnv1a(h, row->text[INV_CUSTOMER_NAME], row->len[INV_CUSTOMER_NAME]);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h ? h : 1;
 }

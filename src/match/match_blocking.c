@@ -68,11 +68,19 @@ static void produce_amounts(void *ctx, struct hidx *x)
 	}
 }
 
-int match_build_ref_amount(struct match_set *s)
+int match_build_ref(struct match_set *s)
 {
-	if (hidx_build(&s->ref_idx, s->ninv * 2, produce_refs, s) ||
-	    hidx_build(&s->amount_idx, s->ninv, produce_amounts, s)) {
-		match_set_drop_indexes(s);
+	if (hidx_build(&s->ref_idx, s->ninv * 2, produce_refs, s)) {
+		hidx_free(&s->ref_idx);
+		return -1;
+	}
+	return 0;
+}
+
+int match_build_amount(struct match_set *s)
+{
+	if (hidx_build(&s->amount_idx, s->ninv, produce_amounts, s)) {
+		hidx_free(&s->amount_idx);
 		return -1;
 	}
 	return 0;

@@ -10,6 +10,14 @@
 
 #define MAX_CUSTOMER_SCAN 4096
 #define MAX_AMOUNT_SCAN 256
+#define MAX_NUMBER_SCAN 1024
+#define MAX_PAY_NUMBERS 16
+#define MAX_ID_CHECKS 400
+
+static void score_cands(const struct mctx *ctx, struct worker *w, const struct mpay *p);
+static void typo_hit(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t i,
+                     int k);
+static void id_parts(const char *id, char *num, size_t *nl, char *let, size_t *ll);
 
 int match_in_window(const struct pm_config *cfg, pm_date pd, pm_date id)
 {
@@ -37,22 +45,16 @@ int match_amount_kind(const struct pm_config *cfg, int64_t u, int64_t open, int6
 
 double match_name_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c)
 {
-	const struct match_set *s = ctx->set;
-	const struct mcust *cu = &s->cust[c];
+	int i = match_names_seen(w, c);
 	double sim;
 
-	for (int i = 0; i < w->ncust_seen; i++)
-		if (w->cust_seen[i] == c)
-			return w->cust_sim[i];
+	/* a cached value is the float kept of the first call's double (match_names.c) */
+	if (i >= 0)
+		return w->cust_sim[i];
 	if (!p->name_len)
 		return 0;
-	sim = sim_name(arena_str(s, p->name), p->name_len, arena_str(s, cu->name), cu->name_len,
-	               arena_str(s, p->name_full), p->name_full_len, arena_str(s, cu->name_full),
-	               cu->name_full_len);
-	if (w->ncust_seen < (int)(sizeof w->cust_seen / sizeof w->cust_seen[0])) {
-		w->cust_seen[w->ncust_seen] = c;
-		w->cust_sim[w->ncust_seen++] = (float)sim;
-	}
+	sim = match_names_sim(ctx, w, p, c);
+	match_names_remember(w, c, sim);
 	return sim;
 }
 
@@ -91,20 +93,45 @@ static int ref_strength(const struct match_set *s, const struct mpay *p, size_t 
 	return kl >= 5 ? strong_src : REF_WEAK;
 }
 
-static void add_ref_hits(const struct mctx *ctx, struct worker *w, const struct mpay *p,
-                         const char *k, size_t kl, int ki, int src, int32_t *xcur,
-                         const char *orig, size_t ol)
+/* Returns true when the payment's reference field or memo holds invoice v's reference
+ * (src 0) or id (src 1) as it is written, punctuation included. */
+static int quoted_verbatim(const struct match_set *s, const struct mpay *p, const struct minv *v,
+                           int src)
+{
+	const char *raw = arena_str(s, src ? v->id : v->ref);
+
+	return *raw && (strstr(arena_str(s, p->ref), raw) || strstr(arena_str(s, p->memo), raw));
+}
+
+/* Adds the invoices key k hits. A key that names an invoice verbatim (its reference as
+ * written) names only it: the core or digits of another invoice's reference that happen
+ * to equal it are not hits ("2026/002125" is not also INV-2026-002125; "2026002125" may be
+ * either). Returns true when k named one verbatim. */
+static int add_ref_hits(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                        const char *k, size_t kl, int ki, int src, int32_t *xcur,
+                        const char *orig, size_t ol)
 {
 	const struct match_set *s = ctx->set;
 	struct hidx_iter it;
-	int32_t post;
+	int32_t post, hits[64];
+	int nhits = 0, verbatim = 0;
 
 	match_ref_iter(s, k, kl, &it);
-	while ((post = match_ref_next(s, &it)) >= 0) {
-		int32_t i = post >> 3;
+	while (nhits < 64 && (post = match_ref_next(s, &it)) >= 0) {
+		hits[nhits++] = post;
+		/* in any currency: a reference quoted as written names that invoice, and one in
+		 * another currency is a currency mismatch, not a hint at a look-alike */
+		verbatim |= !orig && (post & 3) == RK_FULL &&
+		            quoted_verbatim(s, p, &s->inv[post >> 3], (post >> 2) & 1);
+	}
+	for (int h = 0; h < nhits; h++) {
+		int32_t i = hits[h] >> 3;
 		const struct minv *inv = &s->inv[i];
-		int kind = post & 3, ev;
+		int kind = hits[h] & 3, ev;
 		struct cand *c;
+
+		if (verbatim && kind != RK_FULL)
+			continue;
 
 		/* a core hit from a prefixed key counts only when the prefixes agree */
 		if (orig && kind != RK_FULL) {
@@ -130,23 +157,42 @@ static void add_ref_hits(const struct mctx *ctx, struct worker *w, const struct 
 			c->key_idx = (uint8_t)ki;
 		}
 	}
+	return verbatim;
 }
 
-/* Reference keys of the payment against the invoice reference index. */
+/* Returns true when key ki is part of a key in vk[0..nvk) (a digit run of it, say). */
+static int part_of_any(const struct norm_keys *keys, int ki, const int *vk, int nvk)
+{
+	for (int j = 0; j < nvk; j++)
+		if (keys->len[vk[j]] >= keys->len[ki] && strstr(keys->key[vk[j]], keys->key[ki]))
+			return 1;
+	return 0;
+}
+
+/* Reference keys of the payment against the invoice reference index. The keys of a word
+ * come before its joins and digit runs: once a word named an invoice verbatim, its parts
+ * (the digit run "2026001636" of INV-2026-001636) are not looked up. */
 static void gather_refs(const struct mctx *ctx, struct worker *w, const struct mpay *p,
                         int32_t *xcur)
 {
 	const struct match_set *s = ctx->set;
 	const char *ref = arena_str(s, p->ref), *memo = arena_str(s, p->memo);
+	int vk[NORM_MAX_KEYS], nvk = 0;
 
 	norm_ref_keys(ref, strlen(ref), memo, strlen(memo), &w->keys);
 	for (int ki = 0; ki < w->keys.n; ki++) {
 		const char *k = w->keys.key[ki];
 		size_t kl = w->keys.len[ki];
 		char core[NORM_KEY_MAX];
-		size_t cl = norm_ref_core(k, kl, core, sizeof core);
+		size_t cl;
 
-		add_ref_hits(ctx, w, p, k, kl, ki, w->keys.src[ki], xcur, NULL, 0);
+		if (nvk && part_of_any(&w->keys, ki, vk, nvk))
+			continue;
+		if (add_ref_hits(ctx, w, p, k, kl, ki, w->keys.src[ki], xcur, NULL, 0)) {
+			vk[nvk++] = ki;
+			continue;
+		}
+		cl = norm_ref_core(k, kl, core, sizeof core);
 		if (cl && cl != kl)
 			add_ref_hits(ctx, w, p, core, cl, ki, w->keys.src[ki], xcur, k, kl);
 	}
@@ -166,46 +212,79 @@ static void gather_typos(const struct mctx *ctx, struct worker *w, const struct 
 	match_amount_iter(s, p->cur, p->unapplied, &it);
 	for (uint32_t j = 0; j < MAX_AMOUNT_SCAN && (vj = match_amount_next(s, &it)) >= 0; j++) {
 		const struct minv *inv = &s->inv[vj];
-		const char *ik = arena_str(s, inv->key);
 
-		if (inv->key_len < 5 || (inv->open != p->unapplied && inv->amount != p->unapplied))
+		if (inv->open != p->unapplied && inv->amount != p->unapplied)
 			continue;
-		for (int ki = 0; ki < w->keys.n; ki++) {
-			struct cand *c;
+		typo_hit(ctx, w, p, vj, k);
+	}
+}
 
-			if (w->keys.len[ki] < 5 ||
-			    sim_osa_bounded(w->keys.key[ki], w->keys.len[ki], ik, inv->key_len, k) > k)
-				continue;
-			c = cand_get(ctx, w, p, vj);
-			if (c && c->ref < REF_TYPO) {
-				c->ref = REF_TYPO;
-				c->key_idx = (uint8_t)ki;
-			}
-			break;
+/* Adds invoice i as a typo candidate when a payment key of >= 5 characters is within k
+ * edits of its reference key. */
+static void typo_hit(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t i,
+                     int k)
+{
+	const struct minv *inv = &ctx->set->inv[i];
+	const char *ik = arena_str(ctx->set, inv->key);
+
+	if (inv->key_len < 5)
+		return;
+	for (int ki = 0; ki < w->keys.n; ki++) {
+		struct cand *c;
+
+		if (w->keys.len[ki] < 5 ||
+		    sim_osa_bounded(w->keys.key[ki], w->keys.len[ki], ik, inv->key_len, k) > k)
+			continue;
+		c = cand_get(ctx, w, p, i);
+		if (c && c->ref < REF_TYPO) {
+			c->ref = REF_TYPO;
+			c->key_idx = (uint8_t)ki;
 		}
+		return;
 	}
 }
 
 /* The customer's open invoices that the amount fits (exactly or within tolerance) and
  * whose date window holds the payment date. */
 static void gather_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p,
-                            int32_t cu)
+                            int32_t cu, int typos, int exact_only)
 {
 	const struct match_set *s = ctx->set;
 	const struct mcust *c = &s->cust[cu];
 
 	const struct cinv *ci = s->cust_inv + c->first;
 	int32_t n = c->count < MAX_CUSTOMER_SCAN ? c->count : MAX_CUSTOMER_SCAN;
+	int k = typos && w->keys.n ? (int)ctx->cfg->matching.max_typos : 0;
 
-	for (int32_t k = 0; k < n; k++) {
+	for (int32_t j = 0; j < n; j++) {
 		int ak;
 
-		if (ci[k].cur != p->cur || !match_in_window(ctx->cfg, p->date, ci[k].idate))
+		if (ci[j].cur != p->cur || !match_in_window(ctx->cfg, p->date, ci[j].idate))
 			continue;
-		ak = match_amount_kind(ctx->cfg, p->unapplied, ci[k].open, ci[k].amount);
-		if (ak == AMT_EXACT || ak == AMT_TOLERANCE)
-			cand_get(ctx, w, p, ci[k].inv);
+		ak = match_amount_kind(ctx->cfg, p->unapplied, ci[j].open, ci[j].amount);
+		/* the amount index lists a round amount's first invoices only: a typo among the
+		 * customer's own invoices of that amount is checked here too */
+		if (ak == AMT_EXACT && k > 0)
+			typo_hit(ctx, w, p, ci[j].inv, k);
+		if (ak == AMT_EXACT || (ak == AMT_TOLERANCE && !exact_only))
+			cand_get(ctx, w, p, ci[j].inv);
 	}
+}
+
+int match_gather_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                          int32_t cu)
+{
+	int n = w->ncands, strong = 0;
+
+	if (cu < 0)
+		return w->ncands;
+	for (int k = 0; k < w->ncands; k++)
+		strong |= w->cands[k].ref >= REF_MEMO &&
+		          (w->cands[k].amt == AMT_EXACT || w->cands[k].amt == AMT_TOLERANCE);
+	gather_customer(ctx, w, p, cu, !strong, 1);
+	if (w->ncands != n || w->ncands)
+		score_cands(ctx, w, p);
+	return w->ncands;
 }
 
 /* Invoices of exactly the paid amount whose customer's name is like the payer's. */
@@ -229,6 +308,140 @@ static void gather_names(const struct mctx *ctx, struct worker *w, const struct 
 	}
 }
 
+/* The numbers a payment quotes: the digit runs of its reference field and memo and its
+ * digits-only keys (groups joined), leading zeros dropped, at least 3 digits, never its
+ * customer number. */
+struct pnums {
+	int n;
+	uint8_t len[MAX_PAY_NUMBERS];
+	char d[MAX_PAY_NUMBERS][NORM_KEY_MAX];
+	char cnum[NORM_KEY_MAX];     /* the customer number, never an invoice's */
+	size_t cnl;
+};
+
+static size_t skip_zeros(const char **d, size_t l)
+{
+	while (l && **d == '0') {
+		(*d)++;
+		l--;
+	}
+	return l;
+}
+
+static void pnums_add(struct pnums *pn, const char *d, size_t l)
+{
+	l = skip_zeros(&d, l);
+	if (l < 3 || l >= NORM_KEY_MAX || pn->n >= MAX_PAY_NUMBERS ||
+	    (l == pn->cnl && memcmp(d, pn->cnum, l) == 0))
+		return;
+	for (int k = 0; k < pn->n; k++)
+		if (pn->len[k] == l && memcmp(pn->d[k], d, l) == 0)
+			return;
+	memcpy(pn->d[pn->n], d, l);
+	pn->len[pn->n++] = (uint8_t)l;
+}
+
+static void pnums_runs(struct pnums *pn, const char *t)
+{
+	while (*t) {
+		const char *st = t;
+
+		while (*t >= '0' && *t <= '9')
+			t++;
+		if (t > st)
+			pnums_add(pn, st, (size_t)(t - st));
+		else
+			t++;
+	}
+}
+
+static void pnums_of(const struct match_set *s, const struct worker *w, const struct mpay *p,
+                     const struct mcust *cu, struct pnums *pn)
+{
+	const char *pcid = arena_str(s, p->cust_id);
+	char let[NORM_KEY_MAX];
+	size_t ll;
+
+	pn->n = 0;
+	id_parts(*pcid ? pcid : arena_str(s, cu->id), pn->cnum, &pn->cnl, let, &ll);
+	pnums_runs(pn, arena_str(s, p->ref));
+	pnums_runs(pn, arena_str(s, p->memo));
+	for (int k = 0; k < w->keys.n; k++)
+		if (w->keys.len[k] >= 8 && norm_all_digits(w->keys.key[k], w->keys.len[k]))
+			pnums_add(pn, w->keys.key[k], w->keys.len[k]);
+}
+
+/* Returns true when a payment number quotes reference r: it equals r's longest digit run
+ * (zeros dropped; "1381" quotes 2025/001381), or, with 5 digits or more, ends r's digits
+ * ("168395" quotes 900168395). */
+static int quotes_ref(const struct pnums *pn, const char *r)
+{
+	char dig[NORM_KEY_MAX];
+	const char *sig = NULL;
+	size_t dl = 0, sl = 0;
+
+	while (*r) {
+		const char *st = r;
+
+		while (*r >= '0' && *r <= '9') {
+			if (dl + 1 < sizeof dig)
+				dig[dl++] = *r;
+			r++;
+		}
+		if (r == st)
+			r++;
+		else if ((size_t)(r - st) >= sl) {
+			sig = st;
+			sl = (size_t)(r - st);
+		}
+	}
+	if (!sig)
+		return 0;
+	sl = skip_zeros(&sig, sl);
+	for (int k = 0; k < pn->n; k++) {
+		size_t l = pn->len[k];
+
+		if ((l == sl && memcmp(pn->d[k], sig, l) == 0) ||
+		    (l >= 5 && l <= dl && memcmp(pn->d[k], dig + dl - l, l) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+int match_gather_numbers(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                         int32_t cu)
+{
+	const struct match_set *s = ctx->set;
+	const struct cinv *ci;
+	struct pnums pn;
+	int added = 0, seen = 0;
+
+	if (cu < 0)
+		return w->ncands;
+	pnums_of(s, w, p, &s->cust[cu], &pn);
+	ci = s->cust_inv + s->cust[cu].first;
+	for (int32_t k = 0; pn.n && k < s->cust[cu].count && seen < MAX_NUMBER_SCAN; k++) {
+		const struct minv *v;
+		struct cand *c;
+
+		if (ci[k].cur != p->cur || !match_in_window(ctx->cfg, p->date, ci[k].idate))
+			continue;
+		seen++;
+		v = &s->inv[ci[k].inv];
+		if (!quotes_ref(&pn, arena_str(s, v->ref)) &&
+		    (v->ref == v->id || !quotes_ref(&pn, arena_str(s, v->id))))
+			continue;
+		c = cand_get(ctx, w, p, ci[k].inv);
+		if (c && c->ref < REF_NUMBER) {
+			c->ref = REF_NUMBER;
+			added++;
+		}
+	}
+	if (added)
+		score_cands(ctx, w, p);
+	return w->ncands;
+}
+
 static double name_evidence(const struct pm_config *cfg, double sim)
 {
 	double f = cfg->matching.fuzzy_threshold;
@@ -242,7 +455,7 @@ static double name_evidence(const struct pm_config *cfg, double sim)
  * weights and a worked example are in docs/MATCHING.md. */
 double match_confidence(const struct mctx *ctx, const struct cand *c, int name_only)
 {
-	static const double REF_E[] = { 0, 0.50, 0.70, 0.88, 0.90, 0.92 };
+	static const double REF_E[] = { 0, 0.50, 0.70, 0.80, 0.88, 0.90, 0.92 };
 	static const double AMT_E[] = { 0, 0.60, 0.45, 0, 0 };
 	const struct pm_config *cfg = ctx->cfg;
 	double miss = 1.0, e;
@@ -266,7 +479,8 @@ double match_confidence(const struct mctx *ctx, const struct cand *c, int name_o
 		e *= 0.6;
 	if (!c->in_window)
 		e *= 0.9;
-	if (name_only)
+	/* a number found only among one customer's invoices suggests, like a name */
+	if (name_only || c->ref == REF_NUMBER)
 		e *= cfg->matching.name_only_cap;
 	return e;
 }
@@ -274,7 +488,7 @@ double match_confidence(const struct mctx *ctx, const struct cand *c, int name_o
 /* A candidate resting only on a payer name (plus amount and date): capped. */
 static int is_name_only(const struct cand *c)
 {
-	int ref_counts = c->ref >= REF_MEMO ||
+	int ref_counts = c->ref >= REF_NUMBER ||
 	                 ((c->ref == REF_TYPO || c->ref == REF_WEAK) &&
 	                  (c->amt == AMT_EXACT || c->amt == AMT_TOLERANCE));
 
@@ -289,17 +503,14 @@ static void evidence(const struct mctx *ctx, struct worker *w, const struct mpay
 	c->amt = (uint8_t)match_amount_kind(ctx->cfg, p->unapplied, inv->open, inv->amount);
 	c->gap = (int32_t)(p->date - inv->idate);
 	c->in_window = (uint8_t)match_in_window(ctx->cfg, p->date, inv->idate);
-	if (p->cust >= 0)
-		c->cust = inv->cust == p->cust ? CUST_ID : CUST_ID_MISMATCH;
+	if (w->pcust >= 0)
+		c->cust = inv->cust == w->pcust ? CUST_ID : CUST_ID_MISMATCH;
 	else if (inv->cust >= 0 && p->name_len) {
 		double sim = match_name_sim(ctx, w, p, inv->cust);
 
 		c->name_sim = (float)sim;
 		c->cust = sim >= ctx->cfg->matching.fuzzy_threshold ? CUST_NAME : CUST_NONE;
 	}
-	/* a payment with a customer id but no invoices on file: the id says nothing */
-	if (p->cust < 0 && *arena_str(ctx->set, p->cust_id) && c->cust == CUST_NONE)
-		c->cust = CUST_NONE;
 }
 
 /* Marks candidates whose customer has exactly one candidate invoice of the exact amount. */
@@ -334,28 +545,117 @@ static int cand_cmp(const void *x, const void *y)
 	return a->inv < b->inv ? -1 : a->inv > b->inv;
 }
 
-int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t *xcur)
+/* Splits a customer id into its number (digits, leading zeros dropped) and its letters
+ * (upper case): "C006804" -> 6804, C; "cli-bla115" -> 115, CLIBLA. */
+static void id_parts(const char *id, char *num, size_t *nl, char *let, size_t *ll)
 {
-	int strong = 0;
+	*nl = *ll = 0;
+	for (; *id; id++) {
+		char c = *id;
 
-	w->ncands = 0;
-	w->ncust_seen = 0;
-	*xcur = -1;
-	gather_refs(ctx, w, p, xcur);
-	for (int k = 0; k < w->ncands; k++)
-		strong |= w->cands[k].ref >= REF_MEMO;
-	if (!strong)
-		gather_typos(ctx, w, p);
-	if (p->cust >= 0)
-		gather_customer(ctx, w, p, p->cust);
-	else
-		gather_names(ctx, w, p);
+		if (c >= '0' && c <= '9') {
+			if ((*nl || c != '0') && *nl + 1 < NORM_KEY_MAX)
+				num[(*nl)++] = c;
+		} else if (((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) && *ll + 1 < NORM_KEY_MAX) {
+			let[(*ll)++] = (char)(c & ~0x20);
+		}
+	}
+}
+
+/* Returns true when customer id b has the number num and the letters let (or the payer
+ * typed none): a, as typed, is b with its case, punctuation, prefix or zeros changed. */
+static int id_is_like(const char *b, const char *num, size_t nl, const char *let, size_t ll)
+{
+	char bn[NORM_KEY_MAX], bl[NORM_KEY_MAX];
+	size_t bnl, bll;
+	const char *d = b;
+
+	/* most customers differ in the last digit: a cheap test before the split */
+	while (*d)
+		d++;
+	while (d > b && !(d[-1] >= '0' && d[-1] <= '9'))
+		d--;
+	if (d == b || d[-1] != num[nl - 1])
+		return 0;
+	id_parts(b, bn, &bnl, bl, &bll);
+	return bnl == nl && memcmp(bn, num, nl) == 0 &&
+	       (!ll || (bll == ll && memcmp(bl, let, ll) == 0));
+}
+
+/* The customer of a customer id that matches no id exactly but one loosely ("6804",
+ * "145845", "cli-bla115" for C006804, 0000145845, CLI-BLA115): among the customers sharing
+ * a word of the payer name (bounded like the name blocking), the only one whose id has the
+ * same number (>= 3 digits) and the same letters or none; -1 when none or several. */
+static int32_t loose_id_customer(const struct match_set *s, const struct mpay *p)
+{
+	const char *cid = arena_str(s, p->cust_id), *n = arena_str(s, p->name);
+	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
+	size_t i = 0, len = p->name_len, nl, ll;
+	int32_t found = -1;
+	int checked = 0;
+
+	id_parts(cid, num, &nl, let, &ll);
+	if (nl < 3)
+		return -1;
+	while (i < len && checked < MAX_ID_CHECKS) {
+		size_t st;
+		uint32_t cnt;
+		const int32_t *v;
+
+		while (i < len && n[i] == ' ')
+			i++;
+		st = i;
+		while (i < len && n[i] != ' ')
+			i++;
+		v = i > st ? mm_get(&s->name_tok, n + st, i - st, &cnt) : NULL;
+		for (uint32_t k = 0; v && cnt <= 1000 && k < cnt && checked < MAX_ID_CHECKS;
+		     k++, checked++) {
+			if (v[k] == found || !id_is_like(arena_str(s, s->cust[v[k]].id), num, nl, let, ll))
+				continue;
+			if (found >= 0)
+				return -1;
+			found = v[k];
+		}
+	}
+	return found;
+}
+
+/* Evidence, confidence and order of the gathered candidates (again after a later pass). */
+static void score_cands(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+{
 	for (int k = 0; k < w->ncands; k++)
 		evidence(ctx, w, p, &w->cands[k]);
 	mark_unique(ctx->set, w);
 	for (int k = 0; k < w->ncands; k++)
 		w->cands[k].conf = match_confidence(ctx, &w->cands[k], is_name_only(&w->cands[k]));
 	qsort(w->cands, (size_t)w->ncands, sizeof w->cands[0], cand_cmp);
+}
+
+int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t *xcur)
+{
+	int strong = 0;
+
+	w->ncands = 0;
+	w->ncust_seen = 0;
+	w->name_cust = -2;
+	*xcur = -1;
+	gather_refs(ctx, w, p, xcur);
+	/* a strong reference the amount does not fit may be a typo that hit another invoice's
+	 * reference: the invoice one typo away with exactly the paid amount competes with it */
+	for (int k = 0; k < w->ncands; k++) {
+		const struct minv *v = &ctx->set->inv[w->cands[k].inv];
+		int ak = match_amount_kind(ctx->cfg, p->unapplied, v->open, v->amount);
+
+		strong |= w->cands[k].ref >= REF_MEMO && (ak == AMT_EXACT || ak == AMT_TOLERANCE);
+	}
+	if (!strong)
+		gather_typos(ctx, w, p);
+	w->pcust = p->cust >= 0 ? p->cust : loose_id_customer(ctx->set, p);
+	if (w->pcust >= 0)
+		gather_customer(ctx, w, p, w->pcust, !strong, 0);
+	else
+		gather_names(ctx, w, p);
+	score_cands(ctx, w, p);
 	return w->ncands;
 }
 

@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "match_internal.h"
+#include "paymatch/similarity.h"
 
 #define NO_TEXT UINT32_MAX
+#define MAX_TIED 8
 
 /* Appends a NUL-terminated text to the chunk; returns its offset (NO_TEXT on failure). */
 static uint32_t text_end(struct mchunk *ch, size_t start)
@@ -59,7 +61,8 @@ static int rule_for(const struct cand *c)
 	}
 	switch (c->ref) {
 	case REF_EXACT: return RULE_EXACT_REF;
-	case REF_MANGLED: return RULE_MANGLED_REF;
+	case REF_MANGLED:
+	case REF_NUMBER: return RULE_MANGLED_REF;
 	case REF_MEMO: return RULE_MEMO_REF;
 	case REF_TYPO: return RULE_TYPO_REF;
 	default: break;
@@ -109,7 +112,7 @@ static void decide_single(const struct mctx *ctx, struct worker *w, const struct
 	pr->conf = b->conf;
 	pr->status = (int8_t)status_for(ctx->cfg, b->conf, r ? r->conf : 0);
 	pr->gap_abs = b->gap < 0 ? -b->gap : b->gap;
-	pr->amount_evidence = b->ref < REF_MEMO;
+	pr->amount_evidence = b->ref < REF_NUMBER;
 	match_explain_cand(ctx, p, b, &w->keys, &ch->text);
 	pr->expl_off = text_end(ch, start);
 }
@@ -198,6 +201,37 @@ static void list_refs(const struct mctx *ctx, const int32_t *inv, int n, struct 
 		strbuf_addf(sb, "%s%s", k ? " " : "", arena_str(ctx->set, ctx->set->inv[inv[k]].id));
 }
 
+/* Collects into R the invoices the payment names by reference, all of one customer: its
+ * customer id's when it names one of those, else the best-named one's (a reference that
+ * only looks like another customer's is not part of a combined payment). Sets *sum to
+ * their open balances and *ref_e to the weakest reference's strength; returns the count. */
+static int listed_refs(const struct match_set *s, const struct worker *w, int32_t *R,
+                       int64_t *sum, double *ref_e)
+{
+	int32_t cu = -1;
+	int nr = 0;
+
+	for (int k = 0; k < w->ncands && cu < 0; k++)
+		if (w->cands[k].ref >= REF_NUMBER && s->inv[w->cands[k].inv].cust == w->pcust)
+			cu = w->pcust;
+	for (int k = 0; k < w->ncands && cu < 0; k++)
+		if (w->cands[k].ref >= REF_NUMBER)
+			cu = s->inv[w->cands[k].inv].cust;
+	*sum = 0;
+	*ref_e = 0.88;
+	for (int k = 0; k < w->ncands && nr < MAX_LINES; k++) {
+		const struct cand *c = &w->cands[k];
+
+		if (c->ref < REF_NUMBER || s->inv[c->inv].cust != cu)
+			continue;
+		R[nr++] = c->inv;
+		*sum += s->inv[c->inv].open;
+		if (c->ref == REF_NUMBER)
+			*ref_e = 0.80;
+	}
+	return nr;
+}
+
 /* Several invoices named by reference: all of them when they sum to the payment (or
  * within tolerance); the listed ones plus a unique subset of the customer's other open
  * invoices when they sum to less; a unique subset of them when they sum to more.
@@ -208,15 +242,11 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
 	const struct match_set *s = ctx->set;
 	int32_t R[MAX_LINES];
 	int nr = 0, cu, pick[SUBSET_MAX_ITEMS], np = 0;
-	int64_t sum = 0, u = p->unapplied;
-	double ref_e = 0.88;
+	int64_t sum, u = p->unapplied;
+	double ref_e;
 	size_t start = ch->text.len;
 
-	for (int k = 0; k < w->ncands && nr < MAX_LINES; k++)
-		if (w->cands[k].ref >= REF_MEMO) {
-			R[nr++] = w->cands[k].inv;
-			sum += s->inv[w->cands[k].inv].open;
-		}
+	nr = listed_refs(s, w, R, &sum, &ref_e);
 	if (nr == 0 || (nr == 1 && sum >= u))
 		return 0;
 	sort_by_due(s, R, nr);
@@ -250,7 +280,7 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
 		return 1;
 	}
 	/* the listed invoices leave a remainder: a unique subset of the customer's others? */
-	cu = p->cust >= 0 ? p->cust : s->inv[R[0]].cust;
+	cu = w->pcust >= 0 ? w->pcust : s->inv[R[0]].cust;
 	for (int k = 1; k < nr; k++)
 		if (s->inv[R[k]].cust != cu)
 			cu = -1;
@@ -265,7 +295,7 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
 				R[nr++] = w->sub_inv[pick[k]];
 			strbuf_addf(&ch->text, " listed + %d more open invoice%s of the customer, sum exact",
 			            np, np > 1 ? "s" : "");
-			emit_multi(ctx, p, ch, pr, RULE_MULTI_REF, 0.88, R, nr, start);
+			emit_multi(ctx, p, ch, pr, RULE_MULTI_REF, ref_e, R, nr, start);
 			return 1;
 		}
 	}
@@ -283,42 +313,99 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
  * sharing a name token, when it clears fuzzy_threshold and is clearly ahead. */
 static int32_t name_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
-	const struct match_set *s = ctx->set;
-	const char *n = arena_str(s, p->name);
-	size_t i = 0, len = p->name_len;
-	int32_t best = -1, compared = 0;
+	int32_t v[NAME_WALK_MAX], best = -1;
+	int n = match_names_walk(ctx->set, p, v);
+	/* the similarities of a payer name's walk are computed once per distinct name */
+	const struct name_memo *memo = n ? match_names_memo(ctx, w, p) : NULL;
 	double bs = 0, second = 0;
 
-	while (i < len && compared < 200) {
-		size_t st;
-		uint32_t cnt;
-		const int32_t *v;
+	for (int k = 0; k < n; k++) {
+		double sim = memo ? match_names_memo_sim(memo, w, v[k]) : match_name_sim(ctx, w, p, v[k]);
 
-		while (i < len && n[i] == ' ')
-			i++;
-		st = i;
-		while (i < len && n[i] != ' ')
-			i++;
-		v = i > st ? mm_get(&s->name_tok, n + st, i - st, &cnt) : NULL;
-		if (!v || cnt > 1000)
+		if (v[k] == best)
 			continue;
-		for (uint32_t k = 0; k < cnt && compared < 200; k++, compared++) {
-			double sim = match_name_sim(ctx, w, p, v[k]);
-
-			if (v[k] == best)
-				continue;
-			if (sim > bs || (sim == bs && v[k] < best)) {
-				second = bs;
-				bs = sim;
-				best = v[k];
-			} else if (sim > second) {
-				second = sim;
-			}
+		if (sim > bs || (sim == bs && v[k] < best)) {
+			second = bs;
+			bs = sim;
+			best = v[k];
+		} else if (sim > second) {
+			second = sim;
 		}
 	}
 	if (best < 0 || bs < ctx->cfg->matching.fuzzy_threshold || bs - second < 0.02)
 		return -1;
 	return best;
+}
+
+/* Returns in same[] (up to max) the customers whose name, legal forms dropped, is the
+ * payer's: those sharing the payer name's first word, compared byte for byte. */
+static int same_name_customers(const struct match_set *s, const struct mpay *p, int32_t *same,
+                               int max)
+{
+	const char *n = arena_str(s, p->name);
+	size_t len = p->name_len, wl = 0;
+	uint32_t cnt;
+	const int32_t *v;
+	int ns = 0;
+
+	while (wl < len && n[wl] != ' ')
+		wl++;
+	v = wl ? mm_get(&s->name_tok, n, wl, &cnt) : NULL;
+	for (uint32_t k = 0; v && cnt <= 1000 && k < cnt && ns < max; k++) {
+		const struct mcust *c = &s->cust[v[k]];
+
+		if (c->name_len == len && memcmp(arena_str(s, c->name), n, len) == 0)
+			same[ns++] = v[k];
+	}
+	return ns;
+}
+
+/* When the payer name ties customers that differ only by their legal form ("ROCHAT SA":
+ * Rochat SA, Rochat GmbH, Rochat Sàrl all read ROCHAT once legal forms are dropped), the
+ * one whose name with the legal form kept is clearly closest (token-set score ahead by
+ * 0.02); -1 when none is (a payer who dropped the legal form leaves the tie). */
+static int32_t legal_form_customer(const struct match_set *s, const struct mpay *p)
+{
+	int32_t tied[MAX_TIED], best = -1;
+	int nt;
+	double bs = -1, second = -1;
+
+	/* only a payer who wrote a legal form can break the tie */
+	if (p->name_full_len <= p->name_len)
+		return -1;
+	nt = same_name_customers(s, p, tied, MAX_TIED);
+	if (nt < 2)
+		return -1;
+	for (int k = 0; k < nt; k++) {
+		const struct mcust *c = &s->cust[tied[k]];
+		double x = sim_token_set(arena_str(s, p->name_full), p->name_full_len,
+		                         arena_str(s, c->name_full), c->name_full_len);
+
+		if (x > bs) {
+			second = bs;
+			bs = x;
+			best = tied[k];
+		} else if (x > second) {
+			second = x;
+		}
+	}
+	return bs - second >= 0.02 ? best : -1;
+}
+
+/* The customer a payment names: its customer id, else the one its payer name points to
+ * (asked once per payment), -1 none. An unknown customer id names nobody. */
+static int32_t payment_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+{
+	if (w->pcust >= 0)
+		return w->pcust;
+	if (*arena_str(ctx->set, p->cust_id))
+		return -1;
+	if (w->name_cust == -2) {
+		w->name_cust = name_customer(ctx, w, p);
+		if (w->name_cust < 0)
+			w->name_cust = legal_form_customer(ctx->set, p);
+	}
+	return w->name_cust;
 }
 
 /* No reference: a unique set of 2..subset_max_k open invoices of the customer summing
@@ -327,13 +414,11 @@ static int decide_multi_sum(const struct mctx *ctx, struct worker *w, const stru
                             struct mchunk *ch, struct mprop *pr)
 {
 	const struct pm_config *cfg = ctx->cfg;
-	int32_t cu = p->cust, chosen[MAX_LINES];
+	int32_t cu = payment_customer(ctx, w, p), chosen[MAX_LINES];
 	int pick[SUBSET_MAX_ITEMS], np = 0, n, rc;
 	size_t start = ch->text.len;
 	double conf;
 
-	if (cu < 0 && !*arena_str(ctx->set, p->cust_id))
-		cu = name_customer(ctx, w, p);
 	if (cu < 0)
 		return 0;
 	n = subset_items(ctx, w, p, cu, p->unapplied - 1, NULL, 0);
@@ -355,7 +440,7 @@ static int decide_multi_sum(const struct mctx *ctx, struct worker *w, const stru
 	}
 	for (int k = 0; k < np && k < MAX_LINES; k++)
 		chosen[k] = w->sub_inv[pick[k]];
-	if (p->cust >= 0) {
+	if (w->pcust >= 0) {
 		conf = 1 - 0.4 * 0.4 * 0.5;
 		strbuf_addstr(&ch->text, "customer id");
 	} else {
@@ -420,13 +505,27 @@ void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t pi,
 		return;
 	}
 	match_gather(ctx, w, p, &xcur);
+	/* by name: the customer's own invoices, which the amount index may not have listed
+	 * (it gives a round amount's first 256 invoices only) */
+	if (w->pcust < 0 && p->name_len && !(w->ncands && w->cands[0].conf >= thr))
+		match_gather_customer(ctx, w, p, payment_customer(ctx, w, p));
+	/* unless the best is settled (a reference or the exact amount, not overpaid): a quoted
+	 * number may confirm one of several short-paid invoices, or name more invoices of the
+	 * same customer (the referenced invoice's, when the payment has no customer id) */
+	if (!(w->ncands && w->cands[0].conf >= thr && w->cands[0].amt != AMT_OVER &&
+	      (w->cands[0].ref >= REF_MEMO || w->cands[0].amt == AMT_EXACT)) &&
+	    (*arena_str(s, p->ref) || *arena_str(s, p->memo)))
+		match_gather_numbers(ctx, w, p, w->pcust < 0 && w->ncands && w->cands[0].ref >= REF_MEMO ?
+		                     s->inv[w->cands[0].inv].cust : payment_customer(ctx, w, p));
 	if (decide_multi_ref(ctx, w, p, ch, pr))
 		return;
 	if (w->ncands && w->cands[0].conf >= thr && w->cands[0].amt == AMT_EXACT) {
 		decide_single(ctx, w, p, ch, pr);
 		return;
 	}
-	if (!(w->ncands && w->cands[0].ref >= REF_MEMO) && decide_multi_sum(ctx, w, p, ch, pr)) {
+	if (!(w->ncands && (w->cands[0].ref >= REF_MEMO ||
+	                    (w->cands[0].ref == REF_NUMBER && w->cands[0].conf >= thr))) &&
+	    decide_multi_sum(ctx, w, p, ch, pr)) {
 		if (pr->rule >= 0 || !w->ncands || w->cands[0].conf < thr)
 			return;
 		memset(pr, 0, sizeof *pr);   /* a single candidate beats an unproven subset */

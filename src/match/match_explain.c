@@ -34,6 +34,7 @@ static void explain_ref(const struct mctx *ctx, const struct minv *inv, const st
 	case REF_MANGLED: strbuf_addstr(sb, "ref mangled"); break;
 	case REF_MEMO: strbuf_addstr(sb, "ref in memo"); break;
 	case REF_WEAK: strbuf_addstr(sb, "short ref"); break;
+	case REF_NUMBER: strbuf_addstr(sb, "ref number of the customer's invoice"); break;
 	case REF_TYPO: {
 		int d = kv ? sim_osa_bounded(kv->key, kv->len, arena_str(ctx->set, inv->key),
 		                             inv->key_len, (int)ctx->cfg->matching.max_typos) : 1;

@@ -39,6 +39,20 @@ void hidx_emit(struct hidx *x, uint64_t h, int32_t val)
 	x->ent[x->dir[b]++].val = val;
 }
 
+/* Stable insertion sort by tag: a bucket holds one or two keys, or one common key (a round
+ * amount) and a few others, so it is nearly sorted; equal tags keep emission order. */
+static void sort_by_tag(struct hent *e, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct hent v = e[i];
+		size_t j = i;
+
+		for (; j > 0 && e[j - 1].tag > v.tag; j--)
+			e[j] = e[j - 1];
+		e[j] = v;
+	}
+}
+
 int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct hidx *x),
                void *ctx)
 {
@@ -63,20 +77,43 @@ int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct 
 	produce(ctx, x);
 	memmove(x->dir + 1, x->dir, nb * sizeof *x->dir);
 	x->dir[0] = 0;
+	for (size_t b = 0; b < nb; b++)
+		if (x->dir[b + 1] - x->dir[b] > 1)
+			sort_by_tag(x->ent + x->dir[b], x->dir[b + 1] - x->dir[b]);
 	return 0;
+}
+
+/* Returns the first posting in [p, e) whose tag is >= tag (or > tag with upper). */
+static const struct hent *tag_bound(const struct hent *p, const struct hent *e, uint32_t tag,
+                                    int upper)
+{
+	while (p < e) {
+		const struct hent *m = p + (e - p) / 2;
+
+		if (m->tag < tag || (upper && m->tag == tag))
+			p = m + 1;
+		else
+			e = m;
+	}
+	return p;
 }
 
 const struct hent *hidx_bucket_of(const struct hidx *x, uint64_t h, const struct hent **end)
 {
-	uint32_t b;
+	const struct hent *p, *e;
+	uint32_t b, tag = (uint32_t)h;
 
 	if (!x->dir || !x->ent) {
 		*end = NULL;
 		return NULL;
 	}
 	b = hidx_bucket(x, h);
-	*end = x->ent + x->dir[b + 1];
-	return x->ent + x->dir[b];
+	p = x->ent + x->dir[b];
+	e = x->ent + x->dir[b + 1];
+	/* a round amount fills its bucket with thousands of postings: binary searches */
+	p = tag_bound(p, e, tag, 0);
+	*end = tag_bound(p, e, tag, 1);
+	return p;
 }
 
 void hidx_free(struct hidx *x)

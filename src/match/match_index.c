@@ -1,5 +1,6 @@
 /* The snapshot: interned strings, open invoices and payments, and the blocking indexes
  * (reference keys, customer ids, name tokens, amounts) built once before scoring. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,8 @@ void match_set_drop_indexes(struct match_set *s)
 	s->cust_inv = NULL;
 	hidx_free(&s->ref_idx);
 	hidx_free(&s->amount_idx);
+	mm_free(&s->name_tok);
+	match_names_free(s);
 }
 
 void match_set_free(struct match_set *s)
@@ -357,6 +360,7 @@ int match_set_add_payment(struct match_set *s, const struct match_payment_in *in
 	p->cust_id = intern_shared(s, in->customer_id);
 	p->cust = -1;
 	p->dup_of = -1;
+	p->pn = pn ? (int32_t)(pn - s->pnorm) : -1;
 	if (p->id == UINT32_MAX || p->payer == UINT32_MAX || p->ref == UINT32_MAX ||
 	    p->memo == UINT32_MAX || p->cust_id == UINT32_MAX)
 		return -1;
@@ -530,15 +534,57 @@ static int build_name_tokens(struct match_set *s)
 	return s->name_tok.vals || !s->ncust ? 0 : -1;
 }
 
+struct index_job {
+	struct match_set *s;
+	const struct pm_config *cfg;
+	int first;
+	atomic_int failed;
+};
+
+/* Everything but the reference index (the largest, task 0): disjoint fields of the set. */
+static int build_others(struct match_set *s, const struct pm_config *cfg, int first)
+{
+	if (first && (match_mark_duplicates(s, cfg->matching.duplicate_window_days) ||
+	              build_rejected(s)))
+		return -1;
+	if (!s->name_tok.vals && build_name_tokens(s))
+		return -1;
+	if ((!s->cust_inv && build_cust_inv(s)) || (!s->csig && match_names_build(s)))
+		return -1;
+	return s->amount_idx.dir ? 0 : match_build_amount(s);
+}
+
+static void index_task(void *ctx, size_t task, int w)
+{
+	struct index_job *j = ctx;
+	int rc;
+
+	(void)w;
+	if (task == 0)
+		rc = j->s->ref_idx.dir ? 0 : match_build_ref(j->s);
+	else
+		rc = build_others(j->s, j->cfg, j->first);
+	if (rc)
+		atomic_store(&j->failed, 1);
+}
+
 int match_set_index(struct match_set *s, const struct pm_config *cfg)
 {
-	if (!s->indexed) {
-		if (build_customers(s) || build_name_tokens(s) ||
-		    match_mark_duplicates(s, cfg->matching.duplicate_window_days) || build_rejected(s))
-			return -1;
-		s->indexed = 1;
-	}
-	if (!s->cust_inv && build_cust_inv(s))
+	struct index_job j = { .s = s, .cfg = cfg, .first = !s->indexed };
+
+	atomic_init(&j.failed, 0);
+	if (j.first && build_customers(s))
 		return -1;
-	return s->ref_idx.dir ? 0 : match_build_ref_amount(s);
+	/* the reference index takes as long as all the others together: two tasks */
+	match_pool_run(s->index_workers > 1 ? 2 : 1, 2, index_task, &j);
+	if (atomic_load(&j.failed))
+		return -1;
+	if (j.first) {
+		s->indexed = 1;
+		/* the interning maps only serve while items are added (~20 MB at 1M): a later add
+		 * interns afresh */
+		smap_free(&s->strings);
+		smap_free(&s->payer_map);
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "paymatch/match.h"
 #include "paymatch/normalize.h"
+#include "paymatch/similarity.h"
 #include "paymatch/strbuf.h"
 
 /* A string-keyed multimap: hash table of keys, each with a contiguous list of int32 values
@@ -57,8 +58,8 @@ uint64_t match_hash(const char *s, size_t n);
 int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct hidx *x),
                void *ctx);
 void hidx_emit(struct hidx *x, uint64_t h, int32_t val);
-/* Returns the postings of h's bucket [ret, *end) in emission order; compare tags with
- * (uint32_t)h. */
+/* Returns the postings tagged (uint32_t)h, [ret, *end), in emission order (buckets are
+ * sorted by tag); a tag may still be another key's: verify each. */
 const struct hent *hidx_bucket_of(const struct hidx *x, uint64_t h, const struct hent **end);
 void hidx_free(struct hidx *x);
 
@@ -99,6 +100,7 @@ struct mpay {
 	uint16_t name_len, name_full_len, cur;
 	int32_t cust;                /* customer of customer_id, -1 unknown */
 	int32_t dup_of;              /* earlier payment this one duplicates, -1 none */
+	int32_t pn;                  /* its payer name's pnorm, -1 none */
 };
 
 struct mcust {
@@ -145,6 +147,11 @@ struct match_set {
 	struct smap payer_map;       /* raw payer name -> pnorm */
 	struct hidx ref_idx, amount_idx;
 	struct mmap_idx name_tok;
+	struct name_sig *csig;       /* per customer: its name's signature (match_names.c) */
+	struct sim_tok *ctok;        /* their tokens */
+	struct name_memo *_Atomic *memo;   /* per pnorm: its name-token candidates, lazily */
+	size_t nmemo;
+	int index_workers;           /* threads for match_set_index (match_compute sets it) */
 	int indexed;
 };
 
@@ -178,15 +185,16 @@ int32_t match_amount_next(const struct match_set *s, struct hidx_iter *it);
  * outlive it); match_ref_next returns the next posting or -1. */
 void match_ref_iter(const struct match_set *s, const char *k, size_t kl, struct hidx_iter *it);
 int32_t match_ref_next(const struct match_set *s, struct hidx_iter *it);
-/* Builds the reference and amount indexes; returns 0 or -1 (out of memory). */
-int match_build_ref_amount(struct match_set *set);
+/* Build the reference / the amount index; return 0 or -1 (out of memory). */
+int match_build_ref(struct match_set *set);
+int match_build_amount(struct match_set *set);
 /* Marks each payment repeating an earlier one (dup_of); returns 0 or -1. */
 int match_mark_duplicates(struct match_set *set, int64_t window);
 /* Frees the blocking indexes once scoring is over (the resolver needs none of them). */
 void match_set_drop_indexes(struct match_set *set);
 
 /* Evidence of one candidate invoice for one payment. */
-enum ref_ev { REF_NONE, REF_WEAK, REF_TYPO, REF_MEMO, REF_MANGLED, REF_EXACT };
+enum ref_ev { REF_NONE, REF_WEAK, REF_TYPO, REF_NUMBER, REF_MEMO, REF_MANGLED, REF_EXACT };
 enum amt_ev { AMT_NONE, AMT_EXACT, AMT_TOLERANCE, AMT_PARTIAL, AMT_OVER };
 enum cust_ev { CUST_NONE, CUST_ID, CUST_ID_MISMATCH, CUST_NAME };
 
@@ -213,6 +221,15 @@ struct worker {
 	int ncust_seen;
 	int64_t sub_amount[SUBSET_MAX_ITEMS];
 	int32_t sub_inv[SUBSET_MAX_ITEMS];
+	int32_t name_cust;             /* customer the payer name points to (-2: not yet asked) */
+	int32_t pcust;                 /* the payment's customer by its id (typed loosely), -1 */
+	uint32_t *seen_ep;             /* match_names.c: per customer, epoch of its cache slot */
+	uint8_t *seen_ix;              /* ... and its slot in cust_seen */
+	uint32_t seen_epoch;
+	size_t seen_n;
+	const struct mpay *psig_of;    /* payment whose payer name psig describes */
+	struct sim_sig psig;
+	struct sim_tok ptok[SIM_MAX_TOKENS];
 };
 
 struct mline {
@@ -255,6 +272,15 @@ struct mctx {
  * first; returns the count. Sets *xcur to an invoice in another currency that a strong
  * reference points to (-1 none). */
 int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t *xcur);
+/* Adds to w->cands the open invoices of customer cu (found by the payer name) of exactly
+ * the paid amount, and typo hits among them; rescores, re-sorts and returns the count. */
+int match_gather_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                          int32_t cu);
+/* Adds to w->cands the open invoices of customer cu whose reference number the payment's
+ * reference or memo quotes (prefix, year or zeros dropped: "RE2025-1381" for 2025/001381),
+ * then rescores and re-sorts them; returns the candidate count. */
+int match_gather_numbers(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                         int32_t cu);
 /* Returns true when candidate c rests on the payer name only (its confidence is capped). */
 int match_cand_name_only(const struct cand *c);
 /* Returns the payer-name similarity of p to customer c (cached per payment in w). */
@@ -291,6 +317,41 @@ int match_subset_sum(const int64_t *amounts, int n, int64_t target, int min_k, i
 /* Runs fn(ctx, chunk_index, worker) for every chunk on nworkers threads (1 = inline) with
  * the usual signals blocked in the workers. Returns 0, or -1 when a thread failed to
  * start (the remaining chunks then run inline). */
+/* A customer name's signature for sim_name_bound; its tokens are set->ctok[tok..]. */
+struct name_sig {
+	struct sim_sig sig;
+	uint32_t tok;
+	uint16_t name_len, full_len;   /* the customer's, so that a skipped comparison reads */
+	char head[4], full0;           /* no other memory: name's first 4, full name's first */
+};
+
+/* Builds / frees the customers' name signatures; build returns 0 or -1 (out of memory). */
+int match_names_build(struct match_set *set);
+void match_names_free(struct match_set *set);
+/* Allocates / frees w's customer -> cache slot index; init returns 0 or -1. */
+int match_names_worker_init(struct worker *w, const struct match_set *set);
+void match_names_worker_free(struct worker *w);
+/* Returns the slot of customer c in w's per-payment name cache (cust_seen), or -1. */
+int match_names_seen(struct worker *w, int32_t c);
+/* Caches sim for customer c in w when a slot is free (the cache keeps a float). */
+void match_names_remember(struct worker *w, int32_t c, double sim);
+/* Forgets the memos of an earlier match_compute (they depend on the configuration). */
+void match_names_reset(struct match_set *set);
+/* Writes the customers a payer name is compared with when no amount helps (the customers
+ * sharing a name token, rarest lists first skipped above 1000, at most NAME_WALK_MAX) in
+ * order to occ; returns their count. */
+#define NAME_WALK_MAX 200
+int match_names_walk(const struct match_set *set, const struct mpay *p, int32_t *occ);
+/* Returns the memo of p's payer name for the customers of its walk (computed once per
+ * distinct name, by whichever worker needs it first), NULL when there is none. */
+const struct name_memo *match_names_memo(const struct mctx *ctx, struct worker *w,
+                                         const struct mpay *p);
+/* match_name_sim for a customer of p's walk, answered from memo m. */
+double match_names_memo_sim(const struct name_memo *m, struct worker *w, int32_t c);
+/* Returns the payer-name similarity of p to customer c: exact (sim_name) when it is at
+ * least fuzzy_threshold - 0.05; below that, a bound that is also below it. */
+double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c);
+
 int match_pool_run(int nworkers, size_t nchunks, void (*fn)(void *ctx, size_t chunk, int w),
                    void *ctx);
 

@@ -68,11 +68,16 @@ static int csv_row(struct tw_writer *w, const struct tw_value *vals)
 	if (!csv_active(w))
 		return 0;
 	for (size_t i = 0; i < t->ncols; i++) {
+		enum tw_type type = t->cols[i].type;
+		const struct tw_value *v = &vals[i];
+
 		if (i)
 			rc |= tw_addch(&w->line, ',');
-		strbuf_reset(&w->cell);
-		rc |= tw_plain(&w->cell, t->cols[i].type, &vals[i]);
-		rc |= add_field(&w->line, w->cell.buf, w->cell.len, t->cols[i].type == TW_SOURCE);
+		/* Numbers never need quotes or the guard: straight into the line. */
+		if (type == TW_INT || type == TW_MONEY || type == TW_NUMBER)
+			rc |= tw_plain(&w->line, type, v);
+		else if (!v->null && v->s)
+			rc |= add_field(&w->line, v->s, strlen(v->s), type == TW_SOURCE);
 	}
 	rc |= tw_addch(&w->line, '\n');
 	if (rc) {

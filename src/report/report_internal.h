@@ -3,6 +3,7 @@
 #define PAYMATCH_REPORT_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "paymatch/report.h"
@@ -32,6 +33,8 @@ struct tw_writer {
 	struct strbuf line;           /* scratch: one output line or row */
 	struct strbuf cell;           /* scratch: one formatted cell */
 	struct strbuf scratch;        /* scratch: a row's formatted cells */
+	struct strbuf keys;           /* JSON: the table's ,"name": prefixes, made once */
+	size_t key_off[TW_MAX_COLS + 1];
 	/* text layout of the current table: widths and the first column of each line */
 	unsigned *widths;
 	size_t line_start[TW_MAX_LINES + 1];
@@ -84,6 +87,30 @@ static inline bool tw_plain_ascii(const char *s, size_t n)
 	return true;
 }
 
+/* Appends minor units as a decimal with decimals digits (clamped to 0..18) and, when group
+ * is not 0, that thousands separator: the same text as money_to_plain/money_to_display,
+ * without their snprintf (a tenth of a million-row report). Returns 0 or -1. */
+static inline int tw_money(struct strbuf *sb, int64_t minor, int decimals, char group)
+{
+	char tmp[48], *p = tmp + sizeof tmp;
+	uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	int pos = 0;
+
+	decimals = decimals < 0 ? 0 : decimals > 18 ? 18 : decimals;
+	do {
+		if (pos == decimals && decimals > 0)
+			*--p = '.';
+		else if (group && pos > decimals && (pos - decimals) % 3 == 0)
+			*--p = group;
+		*--p = (char)('0' + mag % 10);
+		mag /= 10;
+		pos++;
+	} while (mag != 0 || pos <= decimals);
+	if (minor < 0)
+		*--p = '-';
+	return tw_add(sb, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 /* Writes sb to w->out; returns 0 or -1 (w->err set). */
 int tw_flush_buf(struct tw_writer *w, struct strbuf *sb);
 
@@ -98,6 +125,8 @@ struct report_ctx {
 	struct pm_error *err;
 	struct store_report_filter filter;
 	char as_of[11];
+	/* matches without joins: payment_id / invoice_id by rowid (report_lists.c) */
+	const struct id_table *pay_ids, *inv_ids;
 };
 
 /* Returns the minor-unit digits of currency (2 when unknown). */

@@ -62,6 +62,12 @@ static int json_escape(struct strbuf *sb, const unsigned char *s, size_t n)
 	return rc;
 }
 
+/* Bytes a JSON string can hold as they are: printable ASCII but '"' and '\\'. */
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 static int json_string(struct strbuf *sb, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -69,8 +75,7 @@ static int json_string(struct strbuf *sb, const char *str, size_t n)
 	int rc = tw_addch(sb, '"');
 
 	/* Most text is printable ASCII without quotes or backslashes: copy it in one go. */
-	while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7F && s[plain] != '"' &&
-	       s[plain] != '\\')
+	while (plain < n && json_plain(s[plain]))
 		plain++;
 	rc |= tw_add(sb, str, plain);
 	if (plain < n)
@@ -98,8 +103,29 @@ static int json_begin(struct tw_writer *w, const char *report, const char *title
 	return tw_flush_buf(w, &w->line);
 }
 
+/* Makes the row prefixes "name": (with a leading comma but for the first column) once per
+ * table, instead of escaping every column name on every row. */
+static int json_keys(struct tw_writer *w)
+{
+	const struct tw_table *t = w->table;
+	int rc = 0;
+
+	strbuf_reset(&w->keys);
+	for (size_t i = 0; i < t->ncols; i++) {
+		w->key_off[i] = w->keys.len;
+		if (i)
+			rc |= tw_addch(&w->keys, ',');
+		rc |= json_string(&w->keys, t->cols[i].name, strlen(t->cols[i].name));
+		rc |= tw_addch(&w->keys, ':');
+	}
+	w->key_off[t->ncols] = w->keys.len;
+	return rc;
+}
+
 static int json_table_begin(struct tw_writer *w)
 {
+	if (json_keys(w))
+		return w->err = ENOMEM, -1;
 	if (w->ntables)
 		strbuf_addch(&w->line, ',');
 	strbuf_addch(&w->line, '\n');
@@ -115,6 +141,14 @@ static int json_value(struct strbuf *sb, struct strbuf *cell, enum tw_type t,
 		return tw_add(sb, "null", 4);
 	if (t == TW_INT || t == TW_NUMBER)
 		return tw_plain(sb, t, v);
+	if (t == TW_MONEY) {   /* digits, '-' and '.': nothing to escape */
+		int rc = tw_addch(sb, '"');
+
+		rc |= tw_money(sb, v->n, v->decimals, 0);
+		return rc | tw_addch(sb, '"');
+	}
+	if (v->s)
+		return json_string(sb, v->s, strlen(v->s));
 	strbuf_reset(cell);
 	if (tw_plain(cell, t, v))
 		return -1;
@@ -127,10 +161,7 @@ static int json_row(struct tw_writer *w, const struct tw_value *vals)
 	int rc = w->nrows ? tw_add(&w->line, ",\n{", 3) : tw_add(&w->line, "\n{", 2);
 
 	for (size_t i = 0; i < t->ncols; i++) {
-		if (i)
-			rc |= tw_addch(&w->line, ',');
-		rc |= json_string(&w->line, t->cols[i].name, strlen(t->cols[i].name));
-		rc |= tw_addch(&w->line, ':');
+		rc |= tw_add(&w->line, w->keys.buf + w->key_off[i], w->key_off[i + 1] - w->key_off[i]);
 		rc |= json_value(&w->line, &w->cell, t->cols[i].type, &vals[i]);
 	}
 	rc |= tw_addch(&w->line, '}');

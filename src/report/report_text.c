@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "paymatch/money.h"
 #include "paymatch/utf8.h"
 #include "report_internal.h"
 
@@ -33,7 +32,12 @@ static int add_cell(struct tw_writer *w, const char *s, size_t len, size_t width
 	int rc = 0;
 
 	/* Printable ASCII needs no sanitising and is one column a byte: most cells. */
-	if (tw_plain_ascii(s, len) && (len <= width || right)) {
+	if (tw_plain_ascii(s, len)) {
+		if (len > width && !right) {
+			/* What the general path does, without measuring the whole string. */
+			rc |= tw_add(&w->line, s, width ? width - 1 : 0);
+			return rc | tw_add(&w->line, ELLIPSIS, sizeof ELLIPSIS - 1);
+		}
 		if (right && len < width)
 			rc |= pad(&w->line, width - len);
 		rc |= tw_add(&w->line, s, len);
@@ -198,7 +202,6 @@ static int text_row(struct tw_writer *w, const struct tw_value *vals)
 	struct strbuf *all = &w->scratch;
 	const char *text[TW_MAX_COLS];
 	size_t lens[TW_MAX_COLS], offs[TW_MAX_COLS];
-	char buf[64];
 	int rc = 0;
 
 	strbuf_reset(all);
@@ -209,10 +212,7 @@ static int text_row(struct tw_writer *w, const struct tw_value *vals)
 		if (v->null)
 			;
 		else if (t->cols[i].type == TW_MONEY)
-		{
-			money_to_display(v->n, v->decimals, buf, sizeof buf);
-			rc |= tw_add(all, buf, strlen(buf));
-		}
+			rc |= tw_money(all, v->n, v->decimals, ',');
 		else
 			rc |= tw_plain(all, t->cols[i].type, v);
 		lens[i] = all->len - offs[i];

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "paymatch/money.h"
 #include "report_internal.h"
 
 struct tw_writer *tw_new(enum report_format fmt, FILE *out)
@@ -19,6 +18,7 @@ struct tw_writer *tw_new(enum report_format fmt, FILE *out)
 	strbuf_init(&w->line);
 	strbuf_init(&w->cell);
 	strbuf_init(&w->scratch);
+	strbuf_init(&w->keys);
 	return w;
 }
 
@@ -29,6 +29,7 @@ void tw_free(struct tw_writer *w)
 	strbuf_release(&w->line);
 	strbuf_release(&w->cell);
 	strbuf_release(&w->scratch);
+	strbuf_release(&w->keys);
 	free(w->widths);
 	free(w);
 }
@@ -70,8 +71,7 @@ int tw_plain(struct strbuf *sb, enum tw_type t, const struct tw_value *v)
 		return tw_add(sb, p, (size_t)(buf + sizeof buf - p));
 	}
 	case TW_MONEY:
-		money_to_plain(v->n, v->decimals, buf, sizeof buf);
-		return tw_add(sb, buf, strlen(buf));
+		return tw_money(sb, v->n, v->decimals, 0);
 	default:
 		return v->s ? tw_add(sb, v->s, strlen(v->s)) : 0;
 	}

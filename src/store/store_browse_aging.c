@@ -1,17 +1,20 @@
 /* The Aging table: one row per (customer, currency) with its open balance per bucket.
  * SQL with one bucket column per CASE evaluated the open-balance subquery once per bucket and
  * per invoice (55-180 ms a page at 1M); here the invoices of the page's groups are read once
- * in (customer_id, currency) order over invoices_customer_currency, each invoice's open
+ * in (customer_id, currency) order over invoices_customer_amount, each invoice's open
  * balance computed once, and the groups summed in C. A page reads only the invoices of its
  * groups (plus those of fully paid groups it skips), so its cost follows the page, not the
  * table. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "browse_internal.h"
 #include "paymatch/date.h"
 
-/* Invoice rows an Aging search chunk reads (~8 ms at 1M); browse_search adds chunks up to its budget. */
+/* Invoice rows an Aging search chunk reads at most (~8 ms at 1M); the step's time ends it
+ * sooner (at a group boundary). */
 #define AGING_SEARCH_ROWS 4000
 
 struct agroup {
@@ -135,9 +138,9 @@ static int prepare_rows(struct browse *b, enum fetch_mode mode, sqlite3_value **
 	const char *dir = up ? "" : " DESC";
 	struct strbuf sb = STRBUF_INIT;
 	int rc = strbuf_addf(&sb, "SELECT i.customer_id, i.currency, i.customer_name, %s, %s "
-	                     "FROM invoices i WHERE 1",
+	                     "FROM invoices i WHERE " AGING_DATED,
 	                     b->aging_by_invoice_date ? "i.invoice_date" : "i.due_date",
-	                     text_only ? "0" : INV_OPEN_EXPR);
+	                     text_only ? "0" : AGING_OPEN_EXPR);
 
 	rc |= browse_filter_sql(&b->filter, &sb);
 	if (keys && mode != F_FIRST && mode != F_LAST)
@@ -154,6 +157,7 @@ static int prepare_rows(struct browse *b, enum fetch_mode mode, sqlite3_value **
 	if (rc)
 		return err->code;
 	browse_filter_bind(&b->filter, *out);
+	sqlite3_bind_text(*out, P_ASOF, b->as_of, -1, SQLITE_STATIC);
 	if (keys && mode != F_FIRST && mode != F_LAST) {
 		sqlite3_bind_value(*out, P_KEY, keys[0]);
 		sqlite3_bind_value(*out, P_KEY + 1, keys[1]);
@@ -219,6 +223,68 @@ int aging_fetch(struct browse *b, enum fetch_mode mode, sqlite3_value **keys, in
 	if (mode == F_LAST || mode == F_BEFORE)
 		flip(pg);
 	return 0;
+}
+
+int aging_words_apply(struct browse *b, struct browse_filter *f, struct pm_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *stmt;
+	int64_t owner = (int64_t)(intptr_t)b;
+	int rc = strbuf_addstr(&sb, "INSERT INTO temp.pm_aging_words SELECT ?1, c.customer_id "
+	                       "FROM customers c WHERE 1");
+
+	for (size_t i = 0; i < f->nwords; i++)
+		rc |= strbuf_addf(&sb, " AND (c.customer_id || ' ' || c.name) LIKE ?%zu ESCAPE '\\'",
+		                  i + 2);
+	if (rc) {
+		strbuf_release(&sb);
+		return pm_error_set(err, PM_ESOFTWARE, "out of memory");
+	}
+	/* A temp table is the connection's own: writing it takes no lock on the working set. */
+	if (store_exec(b->st, "CREATE TEMP TABLE IF NOT EXISTS pm_aging_words(owner INTEGER, "
+	               "customer_id TEXT, PRIMARY KEY(owner, customer_id)) WITHOUT ROWID", err) ||
+	    store_prepare(b->st, "DELETE FROM temp.pm_aging_words WHERE owner = ?1", &stmt, err)) {
+		strbuf_release(&sb);
+		return err->code;
+	}
+	sqlite3_bind_int64(stmt, 1, owner);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE && store_prepare(b->st, strbuf_str(&sb), &stmt, err) == 0) {
+		sqlite3_bind_int64(stmt, 1, owner);
+		for (size_t i = 0; i < f->nwords; i++)
+			sqlite3_bind_text(stmt, (int)i + 2, f->words[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+	} else if (rc == SQLITE_DONE) {
+		strbuf_release(&sb);
+		return err->code;
+	}
+	strbuf_release(&sb);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(b->st, err, 0, "choosing the customers of the filter");
+	f->terms[f->words_term].number = owner;
+	return 0;
+}
+
+void aging_words_forget(struct browse *b)
+{
+	sqlite3_stmt *stmt;
+	struct pm_error err;
+
+	if (store_prepare(b->st, "DELETE FROM temp.pm_aging_words WHERE owner = ?1", &stmt, &err))
+		return;
+	sqlite3_bind_int64(stmt, 1, (int64_t)(intptr_t)b);
+	sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int lower_ascii(int c)
@@ -302,8 +368,8 @@ static int judge(struct browse *b, struct agroup *g, bool matched, sqlite3_value
 	return 0;
 }
 
-int aging_search_step(struct browse *b, sqlite3_value ***hit, bool *ended,
-                      struct pm_error *err)
+int aging_search_step(struct browse *b, int64_t deadline_ms, sqlite3_value ***hit,
+                      bool *ended, struct pm_error *err)
 {
 	struct agroup g = { 0 };
 	sqlite3_stmt *stmt;
@@ -312,12 +378,15 @@ int aging_search_step(struct browse *b, sqlite3_value ***hit, bool *ended,
 	int rc = SQLITE_DONE, bad = 0;
 
 	*ended = false;
-	if (prepare_rows(b, b->search_key ? F_AFTER : F_FIRST, b->search_key, true, &stmt, err))
+	if (prepare_rows(b, b->search_back ? (b->search_key ? F_BEFORE : F_LAST)
+	                                   : (b->search_key ? F_AFTER : F_FIRST),
+	                 b->search_key, true, &stmt, err))
 		return -1;
 	while (!*hit && !bad && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (!same_group(&g, stmt)) {
 			bad = judge(b, &g, matched, hit, err);
-			if (bad || *hit || ++rows > AGING_SEARCH_ROWS)
+			if (bad || *hit || ++rows > AGING_SEARCH_ROWS ||
+			    (rows > 64 && now_ms() >= deadline_ms))
 				break;          /* stop on a group boundary: resume after g */
 			if ((bad = group_start(&g, stmt)))
 				break;

@@ -14,12 +14,18 @@ void browse_search_reset(struct browse *b)
 	browse_keys_free(b->search_key, browse_nkeys(b));
 	b->search_key = NULL;
 	b->search_wrapped = false;
+	b->search_back = false;
+}
+
+void browse_search_stop(struct browse *b)
+{
+	browse_search_reset(b);
 }
 
 /* A search step scans chunks of SEARCH_CHUNK rows until a match or SEARCH_BUDGET_MS: the
  * budget, not a row count, keeps each key press inside the 50 ms floor whatever a row costs. */
 #define SEARCH_CHUNK 500
-#define SEARCH_BUDGET_MS 20
+#define SEARCH_BUDGET_MS 15
 
 static int64_t now_ms(void)
 {
@@ -65,7 +71,7 @@ static sqlite3_value **keys_dup_row(sqlite3_stmt *stmt, int first, size_t nk)
 
 /* Scans one chunk from b->search_key; *hit gets the keys of the first match. Returns the
  * rows scanned, or -1 on error; at the end of the view *ended is set. */
-static int64_t search_chunk(struct browse *b, sqlite3_value ***hit, bool *ended,
+static int64_t search_chunk(struct browse *b, int budget_ms, sqlite3_value ***hit, bool *ended,
                             struct pm_error *err)
 {
 	size_t nk = browse_nkeys(b);
@@ -73,16 +79,25 @@ static int64_t search_chunk(struct browse *b, sqlite3_value ***hit, bool *ended,
 	sqlite3_value **last = NULL;
 	sqlite3_stmt *stmt;
 	int64_t scanned = 0;
-	int rc;
+	int rc = SQLITE_DONE;
+	enum fetch_mode mode = b->search_back ? (b->search_key ? F_BEFORE : F_LAST)
+	                                      : (b->search_key ? F_AFTER : F_FIRST);
 
-	if (browse_prepare_fetch(b, b->search_key ? F_AFTER : F_FIRST, b->search_key, SEARCH_CHUNK,
-	                  true, &stmt, err))
+	bool stopped = false;
+
+	/* Backwards the statement yields the rows nearest the cursor first (reverse order).
+	 * With a scan filter, a row with hit = 0 is where the filter's deadline stopped it. */
+	browse_deadline_arm(b, b->scan_budget_ms < 0 ? -1 : budget_ms, err);
+	if (browse_prepare_fetch(b, mode, b->search_key, SEARCH_CHUNK, true, &stmt, err))
 		return -1;
-	while (!*hit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (!*hit && !stopped && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(stmt, first + (int)nk);
 
 		scanned++;
-		if (t && contains_nocase(t, b->search_text))
+		if (!sqlite3_column_int(stmt, first + (int)nk + 1)) {
+			stopped = true;
+			last = keys_dup_row(stmt, first, nk);
+		} else if (t && contains_nocase(t, b->search_text))
 			*hit = keys_dup_row(stmt, first, nk);
 		else if (scanned == SEARCH_CHUNK)
 			last = keys_dup_row(stmt, first, nk);
@@ -93,17 +108,18 @@ static int64_t search_chunk(struct browse *b, sqlite3_value ***hit, bool *ended,
 		return -1;
 	}
 	sqlite3_finalize(stmt);
-	*ended = !*hit && scanned < SEARCH_CHUNK;
+	*ended = !*hit && !stopped && scanned < SEARCH_CHUNK;
 	browse_keys_free(b->search_key, nk);
 	b->search_key = last;
 	return scanned;
 }
 
-static int search_start(struct browse *b, const char *text, size_t from)
+static int search_start(struct browse *b, const char *text, size_t from, bool backward)
 {
 	size_t nk = browse_nkeys(b);
 
 	browse_search_reset(b);
+	b->search_back = backward;
 	if (!(b->search_text = strdup(text)))
 		return -1;
 	if (b->page.nrows == 0)
@@ -147,23 +163,30 @@ static int search_show(struct browse *b, sqlite3_value **hit, size_t *row,
 }
 
 /* One search chunk: the generic scan, or Aging's grouped one. */
-static int search_step(struct browse *b, sqlite3_value ***hit, bool *ended,
+static int search_step(struct browse *b, int budget_ms, sqlite3_value ***hit, bool *ended,
                        struct pm_error *err)
 {
 	if (b->table == BROWSE_AGING)
-		return aging_search_step(b, hit, ended, err);
-	return search_chunk(b, hit, ended, err) < 0 ? -1 : 0;
+		return aging_search_step(b, now_ms() + budget_ms, hit, ended, err);
+	return search_chunk(b, budget_ms, hit, ended, err) < 0 ? -1 : 0;
 }
 
 int browse_search(struct browse *b, const char *text, size_t from, size_t *row,
                   struct pm_error *err)
+{
+	return browse_search_dir(b, text, from, false, row, err);
+}
+
+int browse_search_dir(struct browse *b, const char *text, size_t from, bool backward,
+                      size_t *row, struct pm_error *err)
 {
 	int64_t deadline = now_ms() + SEARCH_BUDGET_MS;
 
 	*row = 0;
 	if (!text || !*text)
 		return BROWSE_NOT_FOUND;
-	if ((!b->search_text || strcmp(b->search_text, text) != 0) && search_start(b, text, from)) {
+	if ((!b->search_text || strcmp(b->search_text, text) != 0 || b->search_back != backward) &&
+	    search_start(b, text, from, backward)) {
 		pm_error_set(err, PM_ESOFTWARE, "out of memory");
 		return -1;
 	}
@@ -171,7 +194,9 @@ int browse_search(struct browse *b, const char *text, size_t from, size_t *row,
 		sqlite3_value **hit = NULL;
 		bool ended = false;
 
-		if (search_step(b, &hit, &ended, err))
+		int64_t left = deadline - now_ms();
+
+		if (search_step(b, left > 1 ? (int)left : 1, &hit, &ended, err))
 			return -1;
 		if (hit)
 			return search_show(b, hit, row, err);
@@ -180,7 +205,7 @@ int browse_search(struct browse *b, const char *text, size_t from, size_t *row,
 				browse_search_reset(b);
 				return BROWSE_NOT_FOUND;
 			}
-			b->search_wrapped = true;   /* search_key is NULL: from the top */
+			b->search_wrapped = true;   /* search_key is NULL: from the top (bottom) */
 		}
 	} while (now_ms() < deadline);
 	return BROWSE_SEARCHING;

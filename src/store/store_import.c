@@ -3,11 +3,15 @@
  *
  * New rows take one statement: INSERT ... ON CONFLICT(id) DO NOTHING. Only when that
  * inserted nothing does the row take the slow path (look up, compare, maybe update), so a
- * first import runs at bulk speed and a re-import pays only for the rows it already has. */
+ * first import runs at bulk speed and a re-import pays only for the rows it already has.
+ *
+ * A large file into an empty table is loaded with a rollback journal instead of the WAL
+ * when no other connection has the working set open (store_bulk.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_bulk.h"
 #include "store_internal.h"
 #include "paymatch/money.h"
 #include "paymatch/store_import.h"
@@ -68,9 +72,13 @@ static const struct kind_sql KIND_SQL[2] = {
 #define NCOLS PM_MAX_NATIVE_COLS
 
 /* Hashes of 64 bits with the line they were first seen on. */
+struct hash_slot {
+	uint64_t key;              /* 0 = empty slot */
+	long line;
+};
+
 struct hash_lines {
-	uint64_t *key;             /* 0 = empty slot */
-	long *line;
+	struct hash_slot *slot;
 	size_t slots;
 	size_t n;
 };
@@ -87,38 +95,33 @@ struct store_import {
 	bool indexes_dropped;
 	bool bulk_candidate;       /* large file: indexes may still be dropped */
 	bool table_empty;
+	bool rollback_journal;     /* loading in journal_mode DELETE, WAL restored at the end */
+	struct store_bulk_cpu cpu; /* at the start, to see what else runs */
 	int64_t probed;            /* rows seen while deciding */
 	int64_t probe_inserted;
 	int64_t last_id;           /* row found by the last slow path */
 	sqlite3_stmt *insert, *lookup, *update, *decided, *customer, *reject, *conflict;
-	struct hash_lines customers;  /* (customer_id, name) pairs written */
+	struct hash_lines missed;     /* customers whose first row was not stored */
 	struct hash_lines kept;       /* ids of existing rows this file left as they were */
 };
 
 static int hash_lines_grow(struct hash_lines *m)
 {
 	size_t n = m->slots ? m->slots * 2 : 4096;
-	uint64_t *key = calloc(n, sizeof *key);
-	long *line = calloc(n, sizeof *line);
+	struct hash_slot *slot = calloc(n, sizeof *slot);
 	size_t i;
 
-	if (!key || !line) {
-		free(key);
-		free(line);
+	if (!slot)
 		return -1;
-	}
 	for (size_t k = 0; k < m->slots; k++) {
-		if (!m->key[k])
+		if (!m->slot[k].key)
 			continue;
-		for (i = m->key[k] & (n - 1); key[i]; i = (i + 1) & (n - 1))
+		for (i = m->slot[k].key & (n - 1); slot[i].key; i = (i + 1) & (n - 1))
 			;
-		key[i] = m->key[k];
-		line[i] = m->line[k];
+		slot[i] = m->slot[k];
 	}
-	free(m->key);
-	free(m->line);
-	m->key = key;
-	m->line = line;
+	free(m->slot);
+	m->slot = slot;
 	m->slots = n;
 	return 0;
 }
@@ -134,19 +137,18 @@ static long hash_lines_put(struct hash_lines *m, uint64_t h, long line)
 	if (m->n * 2 >= m->slots && hash_lines_grow(m) < 0)
 		return 0;
 	mask = m->slots - 1;
-	for (i = h & mask; m->key[i]; i = (i + 1) & mask)
-		if (m->key[i] == h)
-			return m->line[i];
-	m->key[i] = h;
-	m->line[i] = line;
+	for (i = h & mask; m->slot[i].key; i = (i + 1) & mask)
+		if (m->slot[i].key == h)
+			return m->slot[i].line;
+	m->slot[i].key = h;
+	m->slot[i].line = line;
 	m->n++;
 	return 0;
 }
 
 static void hash_lines_free(struct hash_lines *m)
 {
-	free(m->key);
-	free(m->line);
+	free(m->slot);
 	memset(m, 0, sizeof *m);
 }
 
@@ -298,7 +300,7 @@ static void free_import(struct store_import *si)
 	sqlite3_finalize(si->customer);
 	sqlite3_finalize(si->reject);
 	sqlite3_finalize(si->conflict);
-	hash_lines_free(&si->customers);
+	hash_lines_free(&si->missed);
 	hash_lines_free(&si->kept);
 	free(si->path);
 	free(si->name);
@@ -322,9 +324,18 @@ int store_import_begin_file(struct store *st, const struct store_import_file *f,
 	si->force = f->force;
 	si->kind = f->kind == IMPORT_PAYMENTS ? IMPORT_PAYMENTS : IMPORT_INVOICES;
 	si->sql = &KIND_SQL[si->kind];
+	store_bulk_cpu_mark(&si->cpu);
+	if (f->size >= STORE_BULK_JOURNAL_BYTES && !store_in_transaction(st) &&
+	    store_bulk_table_empty(st, si->sql->table))
+		si->rollback_journal = store_bulk_journal_enter(st);
+	/* Every row an import writes references the imported_files row it inserted first or
+	 * a row it has just looked up: the per-row foreign key check can only pass, and cost
+	 * 6% of the writer's time at 1M rows. (The pragma is a no-op inside a transaction.) */
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	/* The default 2 MB page cache makes a bulk load re-read its own pages from the WAL;
 	 * 64 MB keeps the working pages of the table and its unique index in memory. */
 	if (store_exec(st, "PRAGMA cache_size = -65536", err) || store_begin(st, err)) {
+		store_bulk_leave(st, si->rollback_journal);
 		free_import(si);
 		return err->code;
 	}
@@ -374,18 +385,46 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 	return h;
 }
 
-/* Keeps customers(customer_id, name) filled from invoices, once per distinct pair. */
+/* Returns the slot holding h, or NULL. */
+static struct hash_slot *hash_lines_find(const struct hash_lines *m, uint64_t h)
+{
+	size_t mask = m->slots - 1, i;
+
+	if (!m->n)
+		return NULL;
+	h = h ? h : 1;
+	for (i = h & mask; m->slot[i].key; i = (i + 1) & mask)
+		if (m->slot[i].key == h)
+			return &m->slot[i];
+	return NULL;
+}
+
+/* Keeps customers(customer_id, name) filled from invoices, once per distinct pair, at the
+ * pair's first stored row. The reader marks the first row of each pair in the file
+ * (customer_first); when that row is not stored (a duplicate id or a conflict), the pair
+ * waits in si->missed (line 1) for its next stored row (then line 2). */
 static int upsert_customer(struct store_import *si, const struct import_row *row,
-                           struct pm_error *err)
+                           bool stored, struct pm_error *err)
 {
 	const char *id = row->text[INV_CUSTOMER_ID], *name = row->text[INV_CUSTOMER_NAME];
-	uint64_t h;
+	bool due = row->customer_first;
+	struct hash_slot *m;
 
-	if (!id || !name || !row->len[INV_CUSTOMER_ID])
+	if (!row->customer_hash)
 		return 0;
-	h = fnv1a(14695981039346656037ULL, id, row->len[INV_CUSTOMER_ID]);
-	h = fnv1a(h ^ 0x1f, name, row->len[INV_CUSTOMER_NAME]);
-	if (hash_lines_put(&si->customers, h, 1))
+	if (!stored) {
+		if (!due)
+			return 0;
+		hash_lines_put(&si->missed, row->customer_hash, 1);
+		if (!hash_lines_find(&si->missed, row->customer_hash))
+			return pm_error_set(err, PM_ESOFTWARE, "out of memory");
+		return 0;
+	}
+	if (!due && (m = hash_lines_find(&si->missed, row->customer_hash)) && m->line == 1) {
+		m->line = 2;
+		due = true;
+	}
+	if (!due)
 		return 0;
 	sqlite3_bind_text(si->customer, 1, id, (int)row->len[INV_CUSTOMER_ID], SQLITE_STATIC);
 	sqlite3_bind_text(si->customer, 2, name, (int)row->len[INV_CUSTOMER_NAME], SQLITE_STATIC);
@@ -530,8 +569,9 @@ int store_import_row(struct store_import *si, const struct import_row *row,
 	} else {
 		*outcome = STORE_ROW_INSERTED;
 	}
-	if (si->kind == IMPORT_INVOICES && *outcome != STORE_ROW_DUPLICATE &&
-	    *outcome != STORE_ROW_CONFLICT && upsert_customer(si, row, err))
+	if (si->kind == IMPORT_INVOICES &&
+	    upsert_customer(si, row, *outcome != STORE_ROW_DUPLICATE &&
+	                    *outcome != STORE_ROW_CONFLICT, err))
 		return err->code;
 	return maybe_drop_indexes(si, *outcome == STORE_ROW_INSERTED, err);
 }
@@ -630,13 +670,18 @@ static int record_counts(struct store_import *si, const char *sha,
 
 /* Rebuilds the dropped indexes. SQLite's sorter sizes its runs by the page cache: a small
  * cache makes it sort in small runs and merge them, measured 2x less CPU than one huge
- * in-memory sort (64 MB cache: 5.7 s against 2.9 s of CPU for 7 indexes on 1M invoices). No
- * PRAGMA threads: its helper thread cost 10-25% more CPU (1M invoices: 3.5 s against 2.9 s)
- * and was not faster on this 2-core machine while other work ran on it. */
+ * in-memory sort (64 MB cache: 5.7 s against 2.9 s of CPU for 7 indexes on 1M invoices).
+ * PRAGMA threads = 1 sorts the runs on a helper thread while this one scans the table:
+ * on 1M invoices it cuts this thread's share from 2.6 s to 1.8 s of CPU (the helper takes
+ * 1.5 s), so the builds finish about 0.7 s sooner when the second CPU is idle (the reader
+ * thread is done by now), but it costs 0.7 s more CPU in all and is slower when the CPUs
+ * are busy with other work. So only with a spare CPU (store_bulk_spare_cpu); threads = 2
+ * would add a third busy thread on two CPUs. */
 static int build_indexes(struct store_import *si, struct pm_error *err)
 {
-	if (store_exec(si->st, "PRAGMA cache_size = -2000", err) ||
-	    store_exec(si->st, "PRAGMA threads = 0", err))
+	const char *threads = store_bulk_spare_cpu(&si->cpu) ? "PRAGMA threads = 1" : "PRAGMA threads = 0";
+
+	if (store_exec(si->st, "PRAGMA cache_size = -2000", err) || store_exec(si->st, threads, err))
 		return err->code;
 	return store_create_secondary_indexes(si->st, si->sql->table, err);
 }
@@ -646,7 +691,8 @@ int store_import_finish(struct store_import *si, const char *sha256_hex,
                         bool commit, bool *duplicate, struct pm_error *err)
 {
 	struct store *st = si->st;
-	bool large = counts->inserted + counts->updated > 100000;
+	bool rollback_journal = si->rollback_journal;
+	bool large = counts->inserted + counts->updated > 100000 && !rollback_journal;
 	int rc;
 
 	*duplicate = false;
@@ -665,8 +711,10 @@ int store_import_finish(struct store_import *si, const char *sha256_hex,
 	if (si->indexes_dropped && build_indexes(si, err))
 		goto fail;
 	free_import(si);
-	if (store_commit(st, err))
-		return err->code;
+	rc = store_commit(st, err);
+	store_bulk_leave(st, rollback_journal);
+	if (rc)
+		return rc;
 	/* A bulk load leaves a WAL as large as the data: fold it back now, while nobody
 	 * else is likely to be reading. */
 	if (large)
@@ -683,7 +731,9 @@ void store_import_abort(struct store_import *si)
 		return;
 	/* Statements are finalised first so that the rollback has nothing pending. */
 	struct store *st = si->st;
+	bool rollback_journal = si->rollback_journal;
 
 	free_import(si);
 	store_rollback(st);
+	store_bulk_leave(st, rollback_journal);
 }

@@ -1,5 +1,5 @@
-/* The SQL of matching (see store_match.h). Loads are plain SELECTs in rowid order merged
- * with pre-aggregated applied sums; writes are one transaction of reused prepared INSERTs. */
+/* Writing match results (see store_match.h): one transaction of reused prepared multi-row
+ * INSERTs. Loading is in store_match_load.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,170 +8,11 @@
 #include "paymatch/strbuf.h"
 #include "store_internal.h"
 
-/* (row, sum) pairs in ascending row order. */
-struct applied {
-	int64_t *row, *sum;
-	size_t n, alloc_row, alloc_sum;
-};
-
-static void applied_free(struct applied *a)
-{
-	free(a->row);
-	free(a->sum);
-}
-
-static int load_applied(struct store *st, const char *sql, struct applied *a,
-                        struct pm_error *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, sql, &stmt, err))
-		return err->code;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (PM_GROW(a->row, a->n + 1, a->alloc_row) || PM_GROW(a->sum, a->n + 1, a->alloc_sum)) {
-			sqlite3_finalize(stmt);
-			return pm_error_set(err, PM_EIO, "out of memory loading allocations");
-		}
-		a->row[a->n] = sqlite3_column_int64(stmt, 0);
-		a->sum[a->n++] = sqlite3_column_int64(stmt, 1);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, err, 0, "loading kept allocations");
-	return 0;
-}
-
-/* Returns the applied sum of row, advancing *pos (rows are visited in ascending order). */
-static int64_t applied_at(const struct applied *a, size_t *pos, int64_t row)
-{
-	while (*pos < a->n && a->row[*pos] < row)
-		(*pos)++;
-	return *pos < a->n && a->row[*pos] == row ? a->sum[*pos] : 0;
-}
-
 static const char *col(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
-}
-
-static int load_invoices(struct store *st, const struct store_match_sink *sink,
-                         const struct applied *ap, struct pm_error *err)
-{
-	sqlite3_stmt *s;
-	size_t pos = 0;
-	int rc, stop = 0;
-
-	if (store_prepare(st, "SELECT id, invoice_id, customer_id, customer_name, invoice_date, "
-	                  "due_date, amount, currency, reference_number FROM invoices ORDER BY id",
-	                  &s, err))
-		return err->code;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_match_invoice inv;
-
-		inv.row = sqlite3_column_int64(s, 0);
-		inv.amount = sqlite3_column_int64(s, 6);
-		inv.open = inv.amount - applied_at(ap, &pos, inv.row);
-		if (inv.open <= 0)
-			continue;
-		inv.invoice_id = col(s, 1);
-		inv.customer_id = col(s, 2);
-		inv.customer_name = col(s, 3);
-		inv.invoice_date = col(s, 4);
-		inv.due_date = col(s, 5);
-		inv.currency = col(s, 7);
-		inv.reference = col(s, 8);
-		stop = sink->invoice(sink->ctx, &inv);
-	}
-	sqlite3_finalize(s);
-	if (stop)
-		return pm_error_set(err, stop, "loading invoices stopped");
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, err, 0, "loading invoices");
-	return 0;
-}
-
-static int load_payments(struct store *st, const struct store_match_sink *sink,
-                         const struct applied *ap, struct pm_error *err)
-{
-	sqlite3_stmt *s;
-	size_t pos = 0;
-	int rc, stop = 0;
-
-	if (store_prepare(st, "SELECT id, payment_id, payment_date, amount, currency, payer_name, "
-	                  "customer_id, reference_number, memo FROM payments ORDER BY id", &s, err))
-		return err->code;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_match_payment p;
-
-		p.row = sqlite3_column_int64(s, 0);
-		p.amount = sqlite3_column_int64(s, 3);
-		p.unapplied = p.amount - applied_at(ap, &pos, p.row);
-		if (p.unapplied <= 0)
-			continue;
-		p.payment_id = col(s, 1);
-		p.payment_date = col(s, 2);
-		p.currency = col(s, 4);
-		p.payer_name = col(s, 5);
-		p.customer_id = col(s, 6);
-		p.reference = col(s, 7);
-		p.memo = col(s, 8);
-		stop = sink->payment(sink->ctx, &p);
-	}
-	sqlite3_finalize(s);
-	if (stop)
-		return pm_error_set(err, stop, "loading payments stopped");
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, err, 0, "loading payments");
-	return 0;
-}
-
-static int load_rejected(struct store *st, const struct store_match_sink *sink,
-                         struct pm_error *err)
-{
-	sqlite3_stmt *s;
-	int rc, stop = 0;
-
-	if (store_prepare(st, "SELECT payment_row, invoice_row FROM allocations WHERE status = "
-	                  "'rejected' AND payment_row IS NOT NULL AND invoice_row IS NOT NULL",
-	                  &s, err))
-		return err->code;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		stop = sink->rejected(sink->ctx, sqlite3_column_int64(s, 0),
-		                      sqlite3_column_int64(s, 1));
-	sqlite3_finalize(s);
-	if (stop)
-		return pm_error_set(err, stop, "loading rejected pairs stopped");
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, err, 0, "loading rejected pairs");
-	return 0;
-}
-
-int store_match_load(struct store *st, const struct store_match_sink *sink,
-                     struct pm_error *err)
-{
-	struct applied inv = { 0 }, pay = { 0 };
-	int rc;
-
-	/* Only kept decisions count: this run deletes and re-derives auto and suggested. */
-	rc = load_applied(st, "SELECT invoice_row, SUM(amount_applied + deduction) FROM allocations "
-	                  "WHERE status IN ('confirmed','manual') AND invoice_row IS NOT NULL "
-	                  "GROUP BY invoice_row ORDER BY invoice_row", &inv, err);
-	if (!rc)
-		rc = load_applied(st, "SELECT payment_row, SUM(amount_applied) FROM allocations "
-		                  "WHERE status IN ('confirmed','manual') AND payment_row IS NOT NULL "
-		                  "GROUP BY payment_row ORDER BY payment_row", &pay, err);
-	if (!rc)
-		rc = load_invoices(st, sink, &inv, err);
-	if (!rc)
-		rc = load_payments(st, sink, &pay, err);
-	if (!rc)
-		rc = load_rejected(st, sink, err);
-	applied_free(&inv);
-	applied_free(&pay);
-	return rc;
 }
 
 static int step_done(struct store *st, sqlite3_stmt *s, struct pm_error *err, const char *what)

@@ -201,9 +201,9 @@ static int exc_resolve(struct decision *d, int64_t id, int64_t version, struct p
 	return rc;
 }
 
-/* Resolves the open exceptions selected by sql (one int64 parameter). */
+/* Resolves the open exceptions selected by sql (int64 parameters ?1 and, if used, ?2). */
 static int resolve_where(struct decision *d, const char *sql, int64_t param,
-                         struct pm_error *err)
+                         int64_t param2, struct pm_error *err)
 {
 	sqlite3_stmt *stmt;
 	int64_t ids[64];
@@ -214,6 +214,8 @@ static int resolve_where(struct decision *d, const char *sql, int64_t param,
 	if (store_prepare(d->st, sql, &stmt, err))
 		return err->code;
 	sqlite3_bind_int64(stmt, 1, param);
+	if (sqlite3_bind_parameter_count(stmt) > 1)
+		sqlite3_bind_int64(stmt, 2, param2);
 	while (n < 64 && sqlite3_step(stmt) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
@@ -379,14 +381,32 @@ static int check_not_over(struct decision *d, int64_t payment_row, int64_t invoi
 	return 0;
 }
 
+/* In the lookups by payment, the unary + keeps SQLite on the payment's index: with a bound
+ * payment it chose the (status, kind) index instead and read every open exception of that
+ * kind (20-70 ms at 1M, measured with sqlite3_trace_v2 on a reject). */
+
 /* Once a payment has no unapplied cash, its "still to match" exceptions are settled. */
 static int settle_payment(struct decision *d, int64_t payment_row, struct pm_error *err)
 {
 	if (!payment_row || payment_unapplied(d->st, payment_row) > 0)
 		return 0;
-	return resolve_where(d, "SELECT id FROM exceptions WHERE payment_row = ? AND status = "
-	                     "'open' AND kind IN ('unmatched_payment','suggested','ambiguous')",
-	                     payment_row, err);
+	return resolve_where(d, "SELECT id FROM exceptions WHERE payment_row = ? AND +status = "
+	                     "'open' AND +kind IN ('unmatched_payment','suggested','ambiguous')",
+	                     payment_row, 0, err);
+}
+
+/* Resolves the open exceptions naming allocation a. There is no index on
+ * exceptions.allocation_id (one would cost the match run's write): such an exception is about
+ * the allocation's payment (store_match writes it so), so the lookup goes through
+ * exceptions_payment; only an allocation without a payment falls back to the status index
+ * (measured at 1M: 20-100 ms for that scan, 0.1 ms through the payment). */
+static int resolve_for_alloc(struct decision *d, const struct arow *a, struct pm_error *err)
+{
+	if (!a->payment_row)
+		return resolve_where(d, "SELECT id FROM exceptions WHERE allocation_id = ?1 AND "
+		                     "status = 'open'", a->id, 0, err);
+	return resolve_where(d, "SELECT id FROM exceptions WHERE payment_row = ?2 AND "
+	                     "allocation_id = ?1 AND +status = 'open'", a->id, a->payment_row, err);
 }
 
 static void add_amount(struct review_result *res, int64_t amount, const char *currency)
@@ -419,7 +439,7 @@ static int accept_one(struct decision *d, struct review_ref ref, struct pm_error
 	}
 	if (a.match_group) {
 		if (store_prepare(d->st, "SELECT id FROM allocations WHERE match_group = ? AND "
-		                  "payment_row = ? AND status = 'suggested' AND id <> ?", &stmt, err))
+		                  "payment_row = ? AND +status = 'suggested' AND id <> ?", &stmt, err))
 			return err->code;
 		sqlite3_bind_int64(stmt, 1, a.match_group);
 		sqlite3_bind_int64(stmt, 2, a.payment_row);
@@ -435,8 +455,7 @@ static int accept_one(struct decision *d, struct review_ref ref, struct pm_error
 			return rc;
 		if ((rc = alloc_set_status(d, &s, "confirmed", err)) ||
 		    (rc = check_not_over(d, s.payment_row, s.invoice_row, err)) ||
-		    (rc = resolve_where(d, "SELECT id FROM exceptions WHERE allocation_id = ? AND "
-		                        "status = 'open'", s.id, err)))
+		    (rc = resolve_for_alloc(d, &s, err)))
 			return rc;
 		add_amount(d->res, s.amount, s.currency);
 	}
@@ -494,10 +513,10 @@ static int reopen_payment(struct decision *d, int64_t payment_row, struct pm_err
 	int rc = 0;
 
 	if (!payment_row ||
-	    query_i64(d->st, "SELECT count(*) FROM allocations WHERE payment_row = ? AND status IN "
+	    query_i64(d->st, "SELECT count(*) FROM allocations WHERE payment_row = ? AND +status IN "
 	              "('auto','confirmed','manual','suggested')", payment_row) > 0 ||
-	    query_i64(d->st, "SELECT count(*) FROM exceptions WHERE payment_row = ? AND status = "
-	              "'open' AND kind = 'unmatched_payment'", payment_row) > 0)
+	    query_i64(d->st, "SELECT count(*) FROM exceptions WHERE payment_row = ? AND +status = "
+	              "'open' AND +kind = 'unmatched_payment'", payment_row) > 0)
 		return 0;
 	if (store_prepare(d->st, "INSERT INTO exceptions(kind, payment_row, amount, currency, "
 	                  "detail) SELECT 'unmatched_payment', p.id, p.amount, p.currency, "
@@ -531,8 +550,7 @@ static int reject_body(struct decision *d, void *arg, struct pm_error *err)
 	d->payment_row = a.payment_row;
 	d->invoice_row = a.invoice_row;
 	if ((rc = alloc_set_status(d, &a, "rejected", err)) ||
-	    (rc = resolve_where(d, "SELECT id FROM exceptions WHERE allocation_id = ? AND "
-	                        "status = 'open'", a.id, err)))
+	    (rc = resolve_for_alloc(d, &a, err)))
 		return rc;
 	add_amount(d->res, a.amount, a.currency);
 	return reopen_payment(d, a.payment_row, err);
@@ -714,7 +732,7 @@ static int writeoff_body(struct decision *d, void *arg, struct pm_error *err)
 	if (d->res->remainder > 0)
 		return 0;
 	return resolve_where(d, "SELECT id FROM exceptions WHERE invoice_row = ? AND status = "
-	                     "'open' AND kind = 'short_pay'", w->invoice_row, err);
+	                     "'open' AND kind = 'short_pay'", w->invoice_row, 0, err);
 }
 
 int review_writeoff(struct store *st, const struct pm_config *cfg, int64_t invoice_row,

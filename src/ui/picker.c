@@ -251,10 +251,18 @@ int picker_run(struct ui *ui, int64_t payment_row, int64_t exc_id, int64_t exc_v
 		goto out;
 	}
 	for (;;) {
+		bool more = false;
 		int ch;
 
 		draw(p, ui, msg, msg[0] != 0);
 		ch = getch();
+		if (ch == ERR)               /* the count, a page fill or a search goes on */
+			ui_table_idle(&p->t, ui, &more);
+		timeout(more ? 0 : 200);     /* idle work left: poll, else wait for a key */
+		if (ui->message[0]) {
+			snprintf(msg, sizeof msg, "%s", ui->message);
+			ui->message[0] = 0;
+		}
 		if (ch == ERR || ch == KEY_RESIZE)
 			continue;
 		if (cli_signal_received()) {
@@ -265,6 +273,7 @@ int picker_run(struct ui *ui, int64_t payment_row, int64_t exc_id, int64_t exc_v
 			break;
 	}
 out:
+	timeout(200);
 	ui_table_close(&p->t);
 	free(p);
 	return rc;

@@ -32,21 +32,61 @@ static void clamp_top(struct table_model *m)
 
 	if (m->top < 0 && !m->pg.at_end(m->pg.ctx))
 		return;
+	if (m->counting) {
+		/* Near the end only the exact count tells the position; it follows when idle. */
+		if (m->pg.at_end(m->pg.ctx))
+			m->top = -1;
+		return;
+	}
 	if (m->pg.at_end(m->pg.ctx) || m->top > max_top)
 		m->top = max_top;
 	if (m->top < 0)
 		m->top = 0;
 }
 
+/* One count slice; budget 0 only picks up a count the pager has cached. */
+static int count_slice(struct table_model *m, int budget_ms, struct pm_error *err)
+{
+	int64_t n;
+	bool done;
+
+	if (m->pg.count_step(m->pg.ctx, budget_ms, &n, &done, err)) {
+		m->count_stale = m->counting = false;
+		return err->code ? err->code : PM_EIO;
+	}
+	if (done) {
+		m->total = n;
+		m->total_known = true;
+		m->count_stale = m->counting = false;
+		clamp_top(m);
+	} else if (!m->total_known || n > m->total) {
+		m->total = n;
+	}
+	return 0;
+}
+
 static int recount(struct table_model *m, struct pm_error *err)
 {
 	int64_t total;
 
+	if (m->pg.count_step) {
+		m->counting = m->count_stale = true;
+		return count_slice(m, 0, err);
+	}
 	if (m->pg.count(m->pg.ctx, &total, err))
 		return err->code ? err->code : PM_EIO;
 	m->total = total;
 	m->count_stale = false;
 	return 0;
+}
+
+int table_model_restart(struct table_model *m, struct pm_error *err)
+{
+	m->top = 0;
+	m->cursor = 0;
+	m->total = 0;
+	m->total_known = false;
+	return recount(m, err);
 }
 
 int table_model_reset(struct table_model *m, struct pm_error *err)
@@ -55,9 +95,7 @@ int table_model_reset(struct table_model *m, struct pm_error *err)
 	if (m->pg.set_page_rows(m->pg.ctx, (size_t)m->height, err) ||
 	    m->pg.first(m->pg.ctx, err))
 		return err->code ? err->code : PM_EIO;
-	m->top = 0;
-	m->cursor = 0;
-	return recount(m, err);
+	return table_model_restart(m, err);
 }
 
 int table_model_reload_page(struct table_model *m, struct pm_error *err)
@@ -66,16 +104,32 @@ int table_model_reload_page(struct table_model *m, struct pm_error *err)
 	if (m->pg.reload(m->pg.ctx, err))
 		return err->code ? err->code : PM_EIO;
 	m->count_stale = true;
+	m->counting = m->pg.count_step != NULL;
 	if (nrows(m) == 0 && m->total > 0)
 		return table_model_reload(m, err);   /* rare: needs the count to find the end */
 	clamp_cursor(m);
 	return 0;
 }
 
+int table_model_recount_step(struct table_model *m, int budget_ms, struct pm_error *err)
+{
+	if (!m->count_stale)
+		return 0;
+	if (m->pg.count_step)
+		return count_slice(m, budget_ms, err);
+	return table_model_recount(m, err);
+}
+
 int table_model_recount(struct table_model *m, struct pm_error *err)
 {
 	if (!m->count_stale)
 		return 0;
+	if (m->pg.count_step) {
+		while (m->count_stale)
+			if (count_slice(m, 1000, err))
+				return err->code ? err->code : PM_EIO;
+		return 0;
+	}
 	m->count_stale = false;
 	if (recount(m, err))
 		return err->code;
@@ -172,8 +226,8 @@ int table_model_last(struct table_model *m, struct pm_error *err)
 	m->fetches++;
 	if (m->pg.last(m->pg.ctx, err))
 		return err->code ? err->code : PM_EIO;
-	m->top = m->total - nrows(m);
-	if (m->top < 0)
+	m->top = m->counting ? -1 : m->total - nrows(m);
+	if (m->top < 0 && !m->counting)
 		m->top = 0;
 	m->cursor = nrows(m) - 1;
 	clamp_cursor(m);
@@ -195,6 +249,14 @@ void table_model_found(struct table_model *m, int row)
 {
 	m->top = -1;
 	m->cursor = row;
+	clamp_cursor(m);
+	clamp_top(m);
+}
+
+void table_model_grew(struct table_model *m, size_t above)
+{
+	if (m->pg.at_end(m->pg.ctx))
+		m->cursor += (int)above;
 	clamp_cursor(m);
 	clamp_top(m);
 }

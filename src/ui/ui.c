@@ -352,10 +352,12 @@ static void poll_others(struct ui *ui, int64_t *last_poll)
 		ui->stale = true;
 }
 
+/* While a view has idle work (a count or a search in slices) getch only polls, so each
+ * slice runs as soon as the keyboard is quiet and a key waits at most one slice. */
 static void loop(struct ui *ui)
 {
 	int64_t last_poll = 0;
-	bool dirty = true;
+	bool dirty = true, more = false;
 
 	while (!ui->quit && !cli_signal_received()) {
 		bool was_stale = ui->stale;
@@ -364,16 +366,19 @@ static void loop(struct ui *ui)
 		if (dirty)
 			draw(ui);
 		dirty = false;
+		timeout(more ? 0 : 200);
 		ch = getch();
 		poll_others(ui, &last_poll);
 		if (ch == ERR) {
 			struct view *v = ui_top(ui);
 
 			dirty = ui->stale != was_stale;
-			if (v->ops && v->ops->idle && v->ops->idle(v, ui))
+			more = false;
+			if (v->ops && v->ops->idle && v->ops->idle(v, ui, &more))
 				dirty = true;
 			continue;
 		}
+		more = true;           /* the key may have started idle work */
 		if (ch != KEY_RESIZE)
 			handle_key(ui, ch);
 		dirty = true;
@@ -462,45 +467,95 @@ static long long bench_bytes(FILE *out)
 	return fstat(fileno(out), &sb) == 0 ? (long long)sb.st_size : -1;
 }
 
-/* Requests that read more input (prompts, picker, questions) cannot run off-screen. */
-static bool bench_interactive(struct ui *ui, int ch)
+/* Requests that read more input: the prompts take the keys up to the next newline in the
+ * bench's key string (fed with ungetch); the picker and write-off cannot run off-screen. */
+static int bench_interactive(struct ui *ui, int ch)
 {
 	switch (keymap_lookup(ui_top(ui)->ops->keys, ch)) {
-	case REQ_SEARCH: case REQ_FILTER: case REQ_MANUAL_MATCH: case REQ_WRITE_OFF:
-	case REQ_NOTE: case REQ_ACCEPT_MARKED:
-		return true;
+	case REQ_SEARCH: case REQ_FILTER: case REQ_NOTE:
+		return 1;
+	case REQ_ACCEPT_MARKED:
+		return 2;                      /* a y/N question: no line to clear */
+	case REQ_MANUAL_MATCH: case REQ_WRITE_OFF:
+		return -1;
 	default:
-		return false;
+		return 0;
 	}
+}
+
+/* Queues the prompt's text (up to and with the newline) as input; false when none. */
+static bool bench_feed(const char **keys, bool prompt)
+{
+	const char *nl = strchr(*keys, '\n');
+
+	if (!nl)
+		return false;
+	for (const char *p = nl; p >= *keys; p--)
+		ungetch((unsigned char)*p);    /* a stack: the last pushed is read first */
+	if (prompt)
+		ungetch(21);                   /* Ctrl-U first: the prompt may show the last text */
+	*keys = nl + 1;
+	return true;
+}
+
+/* Runs the view's idle work to its end as the main loop would between key presses; every
+ * slice is a wait a key press could meet. */
+static void bench_idle(struct ui *ui, FILE *out, FILE *report, int64_t *worst)
+{
+	int64_t slow = 0, total = 0;
+	int n = 0;
+	bool more = true;
+
+	while (more && ui_top(ui)->ops->idle && n < 100000) {
+		int64_t t0 = pm_now_ns(), dt;
+
+		more = false;
+		if (ui_top(ui)->ops->idle(ui_top(ui), ui, &more))
+			draw(ui);
+		dt = pm_now_ns() - t0;
+		slow = dt > slow ? dt : slow;
+		total += dt;
+		n++;
+	}
+	(void)out;
+	if (n > 1 || slow > 1000000)
+		fprintf(report, "    idle %d slices, longest %.2f ms, %.0f ms in all  %s\n", n,
+		        (double)slow / 1e6, (double)total / 1e6, ui->message);
+	*worst = slow > *worst ? slow : *worst;
 }
 
 static void bench_keys(struct ui *ui, const char *keys, FILE *out, FILE *report)
 {
-	int64_t worst = 0, sum = 0;
+	int64_t worst = 0, sum = 0, idle_worst = 0;
 	int n = 0;
 
 	while (*keys && !ui->quit) {
 		int ch = bench_next_key(&keys);
-		int64_t t0 = pm_now_ns(), dt;
+		int64_t t0, dt;
 		long long before = bench_bytes(out);
+		int inter = bench_interactive(ui, ch);
 
-		if (bench_interactive(ui, ch)) {
+		if (inter < 0 || (inter > 0 && !bench_feed(&keys, inter == 1))) {
 			fprintf(report, "key %-3d skipped: it asks for input\n", ch);
 			continue;
 		}
+		t0 = pm_now_ns();
 		handle_key(ui, ch);
 		draw(ui);
 		dt = pm_now_ns() - t0;
+		nodelay(stdscr, TRUE);         /* drop what a question left unread ("y\n") */
+		while (inter > 0 && getch() != ERR)
+			;
+		nodelay(stdscr, FALSE);
 		fprintf(report, "key %-3d %8.2f ms %6lld bytes  %s\n", ch, (double)dt / 1e6,
 		        bench_bytes(out) - before, ui->message);
-		if (ui_top(ui)->ops->idle)
-			ui_top(ui)->ops->idle(ui_top(ui), ui);
+		bench_idle(ui, out, report, &idle_worst);
 		worst = dt > worst ? dt : worst;
 		sum += dt;
 		n++;
 	}
-	fprintf(report, "keys %d  average %.2f ms  worst %.2f ms\n", n,
-	        n ? (double)sum / n / 1e6 : 0.0, (double)worst / 1e6);
+	fprintf(report, "keys %d  average %.2f ms  worst %.2f ms  longest idle slice %.2f ms\n", n,
+	        n ? (double)sum / n / 1e6 : 0.0, (double)worst / 1e6, (double)idle_worst / 1e6);
 }
 
 int ui_bench(struct app *app, const char *keys, FILE *report, struct pm_error *err)

@@ -8,7 +8,9 @@
 #include "paymatch/utf8.h"
 #include "paymatch/view.h"
 
-#define SEARCH_ROUNDS 100   /* ~20,000 rows each: gives up after ~2M rows */
+#define COUNT_SLICE_MS 10    /* a count slice while idle: a key waits at most this long */
+#define FILL_SLICE_MS 10     /* an incomplete page (rare filter) goes on filling */
+#define COUNT_REDRAW_NS 100000000LL   /* the partial count is redrawn at most 10 times/s */
 
 /* The pager interface over a browse (see table.h). */
 static size_t pg_nrows(void *ctx)
@@ -54,11 +56,17 @@ static int pg_count(void *ctx, int64_t *out, struct pm_error *err)
 	return browse_count(((struct ui_table *)ctx)->b, out, err);
 }
 
+static int pg_count_step(void *ctx, int budget_ms, int64_t *out, bool *done,
+                         struct pm_error *err)
+{
+	return browse_count_step(((struct ui_table *)ctx)->b, budget_ms, out, done, err);
+}
+
 int ui_table_open(struct ui_table *t, struct ui *ui, const struct browse_params *p,
                   struct pm_error *err)
 {
 	struct table_pager pg = { t, pg_nrows, pg_at_end, pg_first, pg_last, pg_scroll,
-	                          pg_reload, pg_set_rows, pg_count };
+	                          pg_reload, pg_set_rows, pg_count, pg_count_step };
 	int height = LINES - 5 > 1 ? LINES - 5 : 1;
 
 	t->params = *p;
@@ -69,7 +77,7 @@ int ui_table_open(struct ui_table *t, struct ui *ui, const struct browse_params 
 		return err->code;
 	t->col = p->sort_column;
 	table_model_init(&t->m, &pg, height);
-	return table_model_reset(&t->m, err);
+	return table_model_restart(&t->m, err);     /* browse_new read the first page */
 }
 
 void ui_table_close(struct ui_table *t)
@@ -230,11 +238,18 @@ void ui_table_status(const struct ui_table *t, struct ui *ui, char *buf, size_t 
 		ui_count(p + 1, pos, sizeof pos);
 	else
 		snprintf(pos, sizeof pos, "%s", t->m.total ? "~" : "0");
-	snprintf(buf, n, " row %s of %s  sort %s%s%s%s", pos,
-	         ui_count(t->m.total, total, sizeof total),
+	if (t->m.counting && !t->m.total_known) {
+		/* the count is still running: what is counted so far is a lower bound */
+		total[0] = '>';
+		ui_count(t->m.total, total + 1, sizeof total - 1);
+	} else {
+		ui_count(t->m.total, total, sizeof total);
+	}
+	snprintf(buf, n, " row %s of %s  sort %s%s%s%s%s", pos, total,
 	         desc ? (ui->utf8 ? "↓" : "-") : (ui->utf8 ? "↑" : "+"),
 	         browse_table_column(t->params.table, sort)->name,
-	         t->filter[0] ? "  filter: " : "", t->filter);
+	         t->filter[0] ? "  filter: " : "", t->filter,
+	         browse_filling(t->b) ? (ui->utf8 ? "  filtering…" : "  filtering...") : "");
 }
 
 /* The next sortable column after (dir > 0) or before the current sort column. */
@@ -251,7 +266,7 @@ static int sort_step(struct ui_table *t, struct ui *ui, int dir)
 
 		if (!browse_table_column(t->params.table, c)->sortable)
 			continue;
-		if (browse_set_sort(t->b, c, desc, &err) || table_model_reset(&t->m, &err)) {
+		if (browse_set_sort(t->b, c, desc, &err) || table_model_restart(&t->m, &err)) {
 			ui_error(ui, &err);
 			return -1;
 		}
@@ -269,52 +284,86 @@ static void sort_invert(struct ui_table *t, struct ui *ui)
 	struct pm_error err;
 
 	pm_error_clear(&err);
-	if (browse_set_sort(t->b, cur, !desc, &err) || table_model_reset(&t->m, &err))
+	if (browse_set_sort(t->b, cur, !desc, &err) || table_model_restart(&t->m, &err))
 		ui_error(ui, &err);
 }
 
-/* Esc (or Ctrl-C) typed while a long search runs stops it. */
-static bool search_interrupted(void)
-{
-	int ch;
-
-	nodelay(stdscr, TRUE);
-	ch = getch();
-	nodelay(stdscr, FALSE);
-	timeout(200);
-	return ch == 27 || ch == 3;
-}
-
-static void search_run(struct ui_table *t, struct ui *ui)
+/* One time-bounded search step (≤ ~15 ms); a search that needs more continues in
+ * ui_table_idle between key presses, so the keyboard is never blocked. */
+static void search_step(struct ui_table *t, struct ui *ui, int dir)
 {
 	struct pm_error err;
-	size_t from = (size_t)(table_model_selected(&t->m) < 0 ? 0 : table_model_selected(&t->m));
-	int rc = BROWSE_SEARCHING;
+	int sel = table_model_selected(&t->m);
 	size_t row = 0;
+	int rc;
 
 	pm_error_clear(&err);
+	rc = browse_search_dir(t->b, t->search, (size_t)(sel < 0 ? 0 : sel), dir < 0, &row, &err);
+	t->search_dir = rc == BROWSE_SEARCHING ? dir : 0;
+	if (rc < 0) {
+		ui_error(ui, &err);
+	} else if (rc == BROWSE_FOUND) {
+		table_model_found(&t->m, (int)row);
+		ui->message[0] = '\0';          /* no longer "searching" */
+	} else if (rc == BROWSE_NOT_FOUND) {
+		ui_message(ui, true, "not found: %s", t->search);
+	} else {
+		ui_message(ui, false, "searching %s for \"%s\"... (Esc stops)",
+		           dir < 0 ? "back" : "on", t->search);
+	}
+}
+
+static void search_run(struct ui_table *t, struct ui *ui, int dir)
+{
 	if (!t->search[0]) {
 		ui_message(ui, false, "no search yet: / to search");
 		return;
 	}
-	for (int round = 0; round < SEARCH_ROUNDS && rc == BROWSE_SEARCHING; round++) {
-		rc = browse_search(t->b, t->search, from, &row, &err);
-		if (rc == BROWSE_SEARCHING) {
-			ui_put(ui, LINES - 1, 0, COLS, " searching... (Esc stops)", false,
-			       ui->attr[TH_MESSAGE]);
-			refresh();
-			if (search_interrupted())
-				break;
-		}
+	if (t->search_dir && t->search_dir != dir)
+		browse_search_stop(t->b);        /* the other direction starts at the cursor */
+	search_step(t, ui, dir);
+}
+
+static void search_stop(struct ui_table *t, struct ui *ui)
+{
+	browse_search_stop(t->b);
+	t->search_dir = 0;
+	ui_message(ui, false, "search stopped");
+}
+
+bool ui_table_idle(struct ui_table *t, struct ui *ui, bool *more)
+{
+	struct pm_error err;
+	int64_t now;
+
+	*more = false;
+	if (t->search_dir) {
+		search_step(t, ui, t->search_dir);
+		*more = t->search_dir != 0;
+		return true;
 	}
-	if (rc < 0)
+	pm_error_clear(&err);
+	if (browse_filling(t->b)) {
+		size_t above = 0;
+
+		if (browse_fill(t->b, FILL_SLICE_MS, &above, &err))
+			ui_error(ui, &err);
+		table_model_grew(&t->m, above);
+		*more = browse_filling(t->b) || t->m.count_stale;
+		return true;
+	}
+	if (!t->m.count_stale)
+		return false;
+	if (table_model_recount_step(&t->m, COUNT_SLICE_MS, &err)) {
 		ui_error(ui, &err);
-	else if (rc == BROWSE_FOUND)
-		table_model_found(&t->m, (int)row);
-	else if (rc == BROWSE_NOT_FOUND)
-		ui_message(ui, true, "not found: %s", t->search);
-	else
-		ui_message(ui, false, "search stopped");
+		return true;
+	}
+	*more = t->m.count_stale;
+	now = pm_now_ns();
+	if (*more && now - t->idle_drawn_ns < COUNT_REDRAW_NS)
+		return false;
+	t->idle_drawn_ns = now;
+	return true;
 }
 
 static void filter_prompt(struct ui_table *t, struct ui *ui)
@@ -327,7 +376,7 @@ static void filter_prompt(struct ui_table *t, struct ui *ui)
 	               sizeof buf))
 		return;
 	pm_error_clear(&err);
-	if (browse_set_filter(t->b, buf, &err) || table_model_reset(&t->m, &err)) {
+	if (browse_set_filter(t->b, buf, &err) || table_model_restart(&t->m, &err)) {
 		ui_error(ui, &err);
 		return;
 	}
@@ -354,6 +403,11 @@ enum view_result ui_table_request(struct ui_table *t, struct ui *ui, enum ui_req
 	char buf[sizeof t->search];
 
 	pm_error_clear(&err);
+	if (t->search_dir && req != REQ_SEARCH_NEXT && req != REQ_SEARCH_PREV) {
+		search_stop(t, ui);            /* any other key ends a search in progress */
+		if (req == REQ_BACK || req == REQ_QUIT_VIEW)
+			return VIEW_HANDLED;
+	}
 	switch (req) {
 	case REQ_MOVE_UP: case REQ_MOVE_DOWN: case REQ_PAGE_UP: case REQ_PAGE_DOWN:
 	case REQ_FIRST_ROW: case REQ_LAST_ROW:
@@ -369,14 +423,12 @@ enum view_result ui_table_request(struct ui_table *t, struct ui *ui, enum ui_req
 		snprintf(buf, sizeof buf, "%s", t->search);
 		if (ui_prompt(ui, "/", buf, sizeof buf) && buf[0]) {
 			snprintf(t->search, sizeof t->search, "%s", buf);
-			search_run(t, ui);
+			browse_search_stop(t->b);
+			search_run(t, ui, 1);
 		}
 		return VIEW_HANDLED;
-	case REQ_SEARCH_NEXT: search_run(t, ui); return VIEW_HANDLED;
-	case REQ_SEARCH_PREV:
-		ui_message(ui, false, "search runs forward over the index: n for the next hit, g to "
-		           "start over");
-		return VIEW_HANDLED;
+	case REQ_SEARCH_NEXT: search_run(t, ui, 1); return VIEW_HANDLED;
+	case REQ_SEARCH_PREV: search_run(t, ui, -1); return VIEW_HANDLED;
 	case REQ_FILTER: filter_prompt(t, ui); return VIEW_HANDLED;
 	default: return VIEW_UNHANDLED;
 	}

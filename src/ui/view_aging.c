@@ -8,7 +8,7 @@
 
 static int aging_open(struct view *v, struct ui *ui, struct pm_error *err)
 {
-	return table_view_open_table(v, ui, BROWSE_AGING, "total", true, err);
+	return table_view_open_table(v, ui, BROWSE_AGING, "customer", false, err);
 }
 
 static void drill_down(struct view *v, struct ui *ui)
@@ -51,6 +51,7 @@ const struct view_ops VIEW_AGING = {
 	.on_request = aging_request,
 	.reload = table_view_reload,
 	.status = table_view_status,
+	.idle = table_view_idle,
 	.hints = "Enter customer's open invoices  </> sort  I invert  / search  f filter",
 	.free = table_view_free,
 };
@@ -85,6 +86,7 @@ const struct view_ops VIEW_CUSTOMER_INVOICES = {
 	.on_request = table_view_request,
 	.reload = table_view_reload,
 	.status = customer_status,
+	.idle = table_view_idle,
 	.hints = "(back to Aging)  Enter/d detail  </> sort  / search",
 	.free = table_view_free,
 };

@@ -14,6 +14,7 @@ const struct view_ops VIEW_MATCHES = {
 	.on_request = table_view_request,
 	.reload = table_view_reload,
 	.status = table_view_status,
+	.idle = table_view_idle,
 	.hints = "Enter/d detail  </> sort  I invert  / search  f filter",
 	.free = table_view_free,
 };

@@ -91,17 +91,12 @@ int table_view_reload(struct view *v, struct ui *ui, struct pm_error *err)
 	return ui_table_reload(&tv->t, err);
 }
 
-bool table_view_idle(struct view *v, struct ui *ui)
+bool table_view_idle(struct view *v, struct ui *ui, bool *more)
 {
 	struct table_view *tv = v->state;
-	struct pm_error err;
 
-	if (!tv || !tv->t.m.count_stale)
-		return false;
-	pm_error_clear(&err);
-	if (table_model_recount(&tv->t.m, &err))
-		ui_error(ui, &err);
-	return true;
+	*more = false;
+	return tv ? ui_table_idle(&tv->t, ui, more) : false;
 }
 
 void table_view_status(struct view *v, struct ui *ui, char *buf, size_t n)

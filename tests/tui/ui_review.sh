@@ -71,6 +71,21 @@ check_screen "? lists the bindings" "accept-marked"
 keys q
 check_screen "q leaves help" "a accept r reject"
 
+# Search on Invoices: / finds a row, N searches backwards (wrapping), a missing text says so.
+inv=$(sql "$DB" "SELECT invoice_id FROM invoices ORDER BY due_date, id LIMIT 1 OFFSET 5")
+keys 5
+check_screen "digit 5 opens Invoices" "row 1 of [1-9]"
+keys /; type_text "$inv"; keys Enter
+check_screen "/ finds the row (position unknown until g)" "row ~ of"
+keys g
+check_screen "g goes back to the first row" "row 1 of"
+keys N
+check_screen "N finds it backwards, wrapping past the first row" "row ~ of"
+keys / C-u; type_text "zzzz-none"; keys Enter
+check_screen "/ says when nothing is found" "not found: zzzz-none"
+keys g N
+check_screen "N says when nothing is found" "not found: zzzz-none"
+
 $TM resize-window -t t -x 132 -y 43
 check_screen "resize to 132x43 re-lays out (db name in the title)" "ws.db"
 keys 1

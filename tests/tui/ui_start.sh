@@ -24,6 +24,19 @@ check_eq "a match run recorded" 1 "$(sql "$DB" "SELECT count(*) FROM runs WHERE 
 keys Q
 check_eq "Q quits with status 0" 0 "$(pm_exit_status)"
 
+# The same with the kinds named: `paymatch --invoices F --payments F` (no word "ui").
+pm_start 80 24 --db "$T/flags.db" --invoices "$DATA/invoices.csv" --payments "$DATA/payments.csv"
+check_screen "paymatch --invoices F --payments F lands on the dashboard" "Match rate"
+check_eq "--invoices imported" 10 "$(sql "$T/flags.db" "SELECT count(*) FROM invoices")"
+check_eq "--payments imported" 7 "$(sql "$T/flags.db" "SELECT count(*) FROM payments")"
+check_eq "--invoices/--payments: a match run recorded" 1 \
+	"$(sql "$T/flags.db" "SELECT count(*) FROM runs WHERE kind='match'")"
+keys Q
+check_eq "Q quits with status 0 (--invoices/--payments)" 0 "$(pm_exit_status)"
+out=$("$PAYMATCH" --db "$T/flags.db" --invoices "$DATA/invoices.csv" report summary 2>&1); rc=$?
+check_eq "--invoices with a command: usage error" 2 "$rc"
+check_contains "--invoices with a command: names the import command" "paymatch import" "$out"
+
 # A bigger file keeps the progress screen up long enough to see it and cancel it.
 awk 'BEGIN {
 	print "invoice_id,customer_id,customer_name,invoice_date,due_date,amount,currency," \

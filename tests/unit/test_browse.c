@@ -370,6 +370,131 @@ static void test_browse_aging_hides_paid_customers(void **state)
 	browse_free(b);
 }
 
+/* N: backwards from the cursor, the nearest previous hit; past the first row it wraps to
+ * the end. */
+static void test_browse_search_backward_finds_previous_and_wraps(void **state)
+{
+	struct browse *b = open_invoices(*state, "id", false, 4);
+	const struct browse_row *rows;
+	struct pm_error err;
+	size_t nrows, row;
+	int rc;
+
+	assert_int_equal(browse_last(b, &err), 0);         /* INV-0022 .. INV-0025 */
+	rc = browse_search_dir(b, "inv-001", 3, true, &row, &err);
+	assert_int_equal(rc, BROWSE_FOUND);
+	rows = browse_rows(b, &nrows);
+	assert_string_equal(rows[row].cells[0], "INV-0019");
+	assert_int_equal(browse_first(b, &err), 0);
+	rc = browse_search_dir(b, "INV-0024", 0, true, &row, &err);   /* only by wrapping */
+	assert_int_equal(rc, BROWSE_FOUND);
+	rows = browse_rows(b, &nrows);
+	assert_string_equal(rows[row].cells[0], "INV-0024");
+	assert_int_equal(browse_search_dir(b, "nowhere", 0, true, &row, &err), BROWSE_NOT_FOUND);
+	browse_free(b);
+}
+
+/* The count in slices: lower bounds that only grow, then the exact count, cached. */
+static void test_browse_count_step_reaches_the_exact_count(void **state)
+{
+	struct browse *b = open_invoices(*state, "due", false, 5);
+	struct pm_error err;
+	int64_t n = 0, last = 0, exact;
+	bool done = false;
+
+	assert_int_equal(browse_count_step(b, 0, &n, &done, &err), 0);   /* nothing cached */
+	assert_false(done);
+	while (!done) {
+		assert_int_equal(browse_count_step(b, 1, &n, &done, &err), 0);
+		assert_true(n >= last && n <= NINV);
+		last = n;
+	}
+	assert_int_equal(n, NINV);
+	assert_int_equal(browse_set_filter(b, "currency:USD", &err), 0);
+	assert_int_equal(browse_count(b, &exact, &err), 0);
+	assert_int_equal(exact, 3);
+	assert_int_equal(browse_count_step(b, 0, &n, &done, &err), 0);
+	assert_true(done);
+	assert_int_equal(n, 3);
+	browse_free(b);
+}
+
+/* A rare word with no time to scan: each fetch stops early with what it found and the page
+ * fills in further steps to exactly the rows the unbounded query gives, both from the top and
+ * from the bottom; search through such a filter finds its rows too. */
+static void test_browse_scan_filter_fills_the_page_in_steps(void **state)
+{
+	struct fx *f = *state;
+	struct browse *b = open_invoices(f, "id", false, 3);
+	const struct browse_row *rows;
+	struct pm_error err;
+	size_t nrows, above, row, steps = 0;
+	int rc;
+
+	sql(f->db, "WITH RECURSIVE n(i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM n WHERE i < 5099)"
+	    " INSERT INTO invoices(id, invoice_id, customer_id, customer_name, invoice_date,"
+	    " due_date, amount, currency) SELECT i, printf('X-%05d', i), 'F', CASE WHEN i % 1000 ="
+	    " 0 THEN 'Needle Co' ELSE 'Filler' END, '2025-01-01', '2025-02-01', 100, 'EUR' FROM n");
+	browse_set_scan_budget(b, -1);
+	assert_int_equal(browse_set_filter(b, "needle", &err), 0);
+	assert_true(browse_filling(b));
+	while (browse_filling(b) && ++steps < 1000)
+		assert_int_equal(browse_fill(b, 1, &above, &err), 0);
+	rows = browse_rows(b, &nrows);
+	assert_int_equal(nrows, 3);
+	assert_string_equal(rows[0].cells[0], "X-01000");
+	assert_string_equal(rows[2].cells[0], "X-03000");
+	assert_false(browse_at_end(b));
+	assert_int_equal(browse_last(b, &err), 0);
+	while (browse_filling(b) && ++steps < 2000)
+		assert_int_equal(browse_fill(b, 1, &above, &err), 0);
+	rows = browse_rows(b, &nrows);
+	assert_int_equal(nrows, 3);
+	assert_string_equal(rows[0].cells[0], "X-03000");
+	assert_string_equal(rows[2].cells[0], "X-05000");
+	assert_true(browse_at_end(b));
+	assert_false(browse_at_start(b));
+	do
+		rc = browse_search_dir(b, "x-01", 2, true, &row, &err);
+	while (rc == BROWSE_SEARCHING);
+	assert_int_equal(rc, BROWSE_FOUND);
+	while (browse_filling(b))
+		assert_int_equal(browse_fill(b, 1, &above, &err), 0);
+	rows = browse_rows(b, &nrows);
+	assert_true(nrows > 0);
+	assert_string_equal(rows[0].cells[0], "X-01000");
+	browse_free(b);
+}
+
+/* A word on Aging picks customers by id or name in the customers table. */
+static void test_browse_aging_word_filter_uses_customers(void **state)
+{
+	struct fx *f = *state;
+	struct browse_params p = { .table = BROWSE_AGING, .as_of = "2025-03-01" };
+	const struct browse_row *rows;
+	struct browse *b;
+	struct pm_error err;
+	size_t nrows;
+	int64_t n;
+
+	sql(f->db, "INSERT INTO customers VALUES('C0', 'Alpha'), ('C1', 'Beta Smith'), "
+	    "('C2', 'Gamma')");
+	if (browse_new(f->st, &p, &b, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(browse_set_filter(b, "smith", &err), 0);
+	rows = browse_rows(b, &nrows);
+	assert_int_equal(nrows, 2);                /* C1 EUR and USD */
+	assert_string_equal(rows[0].customer_id, "C1");
+	assert_string_equal(rows[1].customer_id, "C1");
+	assert_int_equal(browse_count(b, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(browse_set_filter(b, "gam", &err), 0);
+	rows = browse_rows(b, &nrows);
+	assert_true(nrows > 0);
+	assert_string_equal(rows[0].customer_id, "C2");
+	browse_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +512,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_browse_aging_search_finds_customer, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_browse_aging_hides_paid_customers, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_browse_search_backward_finds_previous_and_wraps,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_browse_count_step_reaches_the_exact_count, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_browse_scan_filter_fills_the_page_in_steps, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_browse_aging_word_filter_uses_customers, setup,
 		                                teardown),
 	};
 

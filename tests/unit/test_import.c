@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <sqlite3.h>
 
@@ -367,6 +368,27 @@ static void test_import_duplicate_id_in_file_is_rejected(void **state)
 	assert_int_equal(q(f, "SELECT amount FROM invoices WHERE invoice_id = 'I1'"), 100);
 }
 
+static void test_import_customer_first_seen_on_a_duplicate_row_is_kept(void **state)
+{
+	struct fixture *f = *state;
+
+	/* (C2, Beta) first appears on a rejected row: its next stored row records it. */
+	assert_int_equal(import(f, IMPORT_INVOICES, "cust.csv", INV_HEADER
+	                        "I1,C1,Alpha,2026-01-01,,1,EUR,\n"
+	                        "I1,C2,Beta,2026-01-01,,1,EUR,\n"
+	                        "I2,C2,Beta,2026-01-01,,1,EUR,\n"
+	                        "I3,C1,Alpha Two,2026-01-01,,1,EUR,\n"
+	                        "I4,C3,Gamma,2026-01-01,,1,EUR,\n"
+	                        "I4,C3,Gamma,2026-01-01,,1,EUR,\n"), 0);
+	assert_int_equal(f->res.inserted, 4);
+	assert_int_equal(f->res.rejected, 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM customers"), 3);
+	assert_string_equal(qs(f, "SELECT name FROM customers WHERE customer_id = 'C2'"), "Beta");
+	assert_string_equal(qs(f, "SELECT name FROM customers WHERE customer_id = 'C1'"),
+	                    "Alpha Two");
+	assert_string_equal(qs(f, "SELECT name FROM customers WHERE customer_id = 'C3'"), "Gamma");
+}
+
 static void test_import_invalid_utf8_suggests_latin1(void **state)
 {
 	struct fixture *f = *state;
@@ -542,6 +564,102 @@ static void test_import_cancel_rolls_back(void **state)
 	assert_false(store_in_transaction(f->st));
 }
 
+/* A file of n invoice rows, large enough (about 75 bytes a row) for the bulk path from
+ * 60,000 rows on. Row 7 repeats row 3's id and row 11 has a bad amount. Free it. */
+static char *big_invoices(int n)
+{
+	size_t cap = strlen(INV_HEADER) + (size_t)n * 96 + 1, len;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	len = (size_t)snprintf(buf, cap, "%s", INV_HEADER);
+	for (int i = 1; i <= n; i++)
+		len += (size_t)snprintf(buf + len, cap - len,
+		                        "BULK-%07d,C%05d,Customer %05d Trading Company,2026-%02d-%02d,"
+		                        "2026-12-31,%s,EUR,RF%09d\n", i == 7 ? 3 : i, i % 5000,
+		                        i % 5000, 1 + i % 12, 1 + i % 28, i == 11 ? "1.2.3" : "12.50",
+		                        i);
+	return buf;
+}
+
+/* Bytes in the working set's WAL (0 when there is none). */
+static long long wal_bytes(struct fixture *f)
+{
+	char path[160];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s-wal", f->db);
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+static void test_import_bulk_load_into_empty_table_returns_to_wal(void **state)
+{
+	struct fixture *f = *state;
+	char *data = big_invoices(60000);
+
+	assert_true(strlen(data) > (4u << 20));
+	assert_int_equal(import(f, IMPORT_INVOICES, "big.csv", data), 0);
+	free(data);
+	assert_int_equal(f->res.inserted, 59998);
+	assert_int_equal(f->res.rejected, 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM invoices"), 59998);
+	assert_int_equal(q(f, "SELECT count(*) FROM rejected_rows"), 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM customers"), 5000);
+	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+	                   " AND name LIKE 'invoices_%'"), 6);
+	assert_string_equal(qs(f, "PRAGMA journal_mode"), "wal");
+	assert_string_equal(qs(f, "PRAGMA integrity_check"), "ok");
+	assert_false(store_in_transaction(f->st));
+	/* The pages went to the database with a rollback journal, not through the WAL. */
+	assert_true(wal_bytes(f) < (1 << 20));
+}
+
+static void test_import_bulk_load_with_a_reader_open_stays_in_wal(void **state)
+{
+	struct fixture *f = *state;
+	char *data = big_invoices(60000);
+	sqlite3 *reader;
+	sqlite3_stmt *stmt;
+
+	/* An open connection that has read: the load must not wait for it nor block it. */
+	assert_int_equal(sqlite3_open(f->db, &reader), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reader, "SELECT count(*) FROM invoices", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(import(f, IMPORT_INVOICES, "big.csv", data), 0);
+	free(data);
+	assert_int_equal(f->res.inserted, 59998);
+	assert_true(wal_bytes(f) > (1 << 20));   /* it went through the WAL */
+	assert_int_equal(sqlite3_prepare_v2(reader, "SELECT count(*) FROM invoices", -1, &stmt,
+	                                    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(stmt, 0), 59998);
+	sqlite3_finalize(stmt);
+	sqlite3_close(reader);
+	assert_string_equal(qs(f, "PRAGMA journal_mode"), "wal");
+}
+
+static void test_import_bulk_load_cancelled_rolls_back_to_wal(void **state)
+{
+	struct fixture *f = *state;
+	char *data = big_invoices(60000);
+	struct import_options o = { .kind = IMPORT_INVOICES, .progress = &f->prog };
+
+	o.path = write_file(f, "big.csv", data, strlen(data));
+	free(data);
+	progress_init(&f->prog);
+	progress_request_cancel(&f->prog);
+	assert_int_equal(csv_import_file(f->st, f->cfg, &o, &f->res, &f->err), PM_EINTR);
+	assert_contains(f->err.msg, "big.csv rolled back, the working set is unchanged");
+	assert_int_equal(q(f, "SELECT count(*) FROM invoices"), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM imported_files"), 0);
+	assert_string_equal(qs(f, "PRAGMA journal_mode"), "wal");
+	assert_false(store_in_transaction(f->st));
+	/* The connection is usable again, foreign keys and all. */
+	assert_int_equal(import(f, IMPORT_INVOICES, "small.csv",
+	                        INV_HEADER "I1,C,N,2026-01-01,,1,EUR,\n"), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM invoices"), 1);
+}
+
 static void test_import_unknown_profile_is_config_error(void **state)
 {
 	struct fixture *f = *state;
@@ -616,6 +734,7 @@ int main(void)
 		T(test_import_bad_rows_are_reported_and_stored),
 		T(test_import_prints_at_most_twenty_messages),
 		T(test_import_duplicate_id_in_file_is_rejected),
+		T(test_import_customer_first_seen_on_a_duplicate_row_is_kept),
 		T(test_import_invalid_utf8_suggests_latin1),
 		T(test_import_latin1_profile_transcodes),
 		T(test_import_nul_byte_rejects_the_row),
@@ -628,6 +747,9 @@ int main(void)
 		T(test_import_reimport_keeps_origin_and_finds_duplicates),
 		T(test_import_decided_row_is_a_conflict),
 		T(test_import_cancel_rolls_back),
+		T(test_import_bulk_load_into_empty_table_returns_to_wal),
+		T(test_import_bulk_load_with_a_reader_open_stays_in_wal),
+		T(test_import_bulk_load_cancelled_rolls_back_to_wal),
 		T(test_import_unknown_profile_is_config_error),
 		T(test_import_empty_file_is_refused),
 		T(test_import_header_only_file_imports_nothing),

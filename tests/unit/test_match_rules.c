@@ -10,6 +10,7 @@
 
 #include "paymatch/config.h"
 #include "paymatch/match.h"
+#include "../../src/match/match_internal.h"
 
 static struct pm_config *cfg;
 static struct match_set *set;
@@ -410,6 +411,208 @@ static void test_invoice_is_never_over_applied(void **state)
 	assert_non_null(exc_of(EXC_UNMATCHED_PAYMENT, 2));
 }
 
+/* "2026/002125" names invoice 2026/002125 verbatim; that it is also the core of another
+ * customer's INV-2026-002125 must not make it a combined payment of both. */
+static void test_verbatim_reference_does_not_also_name_another_by_core(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "2026/002125", "C1", "Lange Bau", 3, 1, 3362298, NULL);
+	inv(2, "INV-2026-002125", "C2", "Falcon Steel", 3, 2, 485295, NULL);
+	pay(1, "2026/002125", "", "C1", "LANGE BAU", 3, 20, 3362298, NULL);
+	run(1);
+	a = alloc_of(1, 1);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_EXACT_REF);
+	assert_int_equal(a->status, MSTATUS_AUTO);
+	assert_null(alloc_of(1, 2));
+}
+
+/* "2026002982" is written like neither reference: both invoices stay candidates and the
+ * payer name decides (it must not be taken as 2026/002982 for its key alone). */
+static void test_reference_key_equal_to_two_invoices_is_decided_by_the_payer(void **state)
+{
+	(void)state;
+	inv(1, "2026/002982", "C1", "Stahlhandel Ruhr", 3, 1, 4715581, NULL);
+	inv(2, "INV-2026-002982", "C2", "Laurent GmbH", 3, 2, 900000, NULL);
+	pay(1, "2026002982", "", "", "LAURENT GMBH", 3, 4, 35071, NULL);
+	run(1);
+	assert_non_null(alloc_of(1, 2));
+	assert_null(alloc_of(1, 1));
+	assert_int_equal(alloc_of(1, 2)->rule, RULE_PARTIAL);
+}
+
+/* A late payment quoting INV-2026-001636 as written: the digit run 2026001636 of that
+ * reference is the key of another customer's 2026/001636, which must not take it. */
+static void test_digit_run_of_a_verbatim_reference_names_no_other_invoice(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "INV-2026-001636", "C5", "Margege & Nielsen Oyj", 2, 8, 27639, "GBP");
+	inv(2, "2026/001636", "C6", "Jura SAS", 3, 1, 122762, "GBP");
+	pay(1, "INV-2026-001636", "", "", "Margege OCH Nielsen OYJ", 6, 22, 27639, "GBP");
+	run(1);
+	a = alloc_of(1, 1);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_EXACT_REF);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);   /* 134 days: outside the window */
+	assert_null(alloc_of(1, 2));
+}
+
+/* A typo that hits another invoice's reference: INV-2026-001903 quoted, the amount is
+ * exactly INV-2026-001930's. The typo reading competes (and wins, not automatically). */
+static void test_typo_hitting_another_reference_competes_by_amount(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "INV-2026-001903", "C1", "Stater SARL", 4, 1, 157472, NULL);
+	inv(2, "INV-2026-001930", "C1", "Stater SARL", 4, 20, 40000, NULL);
+	pay(1, "", "Paiement facture INV-2026-001903", "C1", "STATER SARL", 5, 29, 40000, NULL);
+	run(1);
+	a = alloc_of(1, 2);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_TYPO_REF);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	assert_null(alloc_of(1, 1));
+}
+
+/* A round amount that 300 other customers' invoices also have: the amount index lists the
+ * first 256 only, so the payer's customer's own invoices are searched too. */
+static void test_name_only_payment_of_a_common_round_amount_is_found(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		char cust[16], name[32];
+
+		snprintf(cust, sizeof cust, "F%d", i);
+		snprintf(name, sizeof name, "Filler %d Trading", i);
+		inv(i + 1, "", cust, name, 3, 1, 100000, NULL);
+	}
+	inv(301, "INV-301", "C1", "Vortekul Precision Ltd", 3, 2, 100000, NULL);
+	pay(1, "", "", "", "VORTEKUL PRECISION", 3, 20, 100000, NULL);
+	run(1);
+	a = alloc_of(1, 301);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_NAME_AMOUNT);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+}
+
+/* Listed references of two customers: only the payment's customer's are combined. */
+static void test_listed_references_of_another_customer_are_not_combined(void **state)
+{
+	(void)state;
+	inv(1, "INV-7001", "C1", "Acme", 2, 1, 10000, NULL);
+	inv(2, "INV-7002", "C1", "Acme", 2, 2, 20000, NULL);
+	inv(3, "INV-7003", "C2", "Beta", 2, 2, 5000, NULL);
+	pay(1, "", "INV-7001 INV-7002 INV-7003", "C1", "ACME", 2, 20, 30000, NULL);
+	run(1);
+	assert_non_null(alloc_of(1, 1));
+	assert_non_null(alloc_of(1, 2));
+	assert_null(alloc_of(1, 3));
+	assert_int_equal(alloc_of(1, 1)->rule, RULE_MULTI_REF);
+}
+
+/* A partial payment quoting its invoice as "RE2025-1381" (prefix changed, zeros dropped:
+ * no reference key hits) is found among the payer's customer's invoices, and suggested. */
+static void test_partial_payment_quoting_the_invoice_number_is_suggested(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "2026/001381", "10394", "Anlagenbau Schoenfeld AG", 2, 1, 105246, "EUR");
+	inv(2, "2026/001382", "10394", "Anlagenbau Schoenfeld AG", 2, 3, 50000, "EUR");
+	inv(3, "2026/001381", "10777", "Baltic Timber AB", 2, 1, 105246, "EUR");
+	pay(1, "RE2026-1381", "", "", "ANLAGENBAU SCHOENFELD AG", 3, 10, 30500, "EUR");
+	pay(2, "", "Rechnung 2026/1382 abzgl. Skonto", "10394", "", 3, 10, 49900, "EUR");
+	run(1);
+	a = alloc_of(1, 1);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_PARTIAL);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	assert_int_equal(a->amount_applied, 30500);
+	assert_null(alloc_of(1, 3));
+	a = alloc_of(2, 2);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_SHORT_PAY);
+	assert_int_equal(a->deduction, 100);
+	assert_true(a->confidence < cfg->matching.auto_accept);
+}
+
+/* The quoted number must be the invoice's own: the customer number, or a number two of the
+ * customer's invoices end with, decides nothing. */
+static void test_customer_number_or_shared_number_is_not_an_invoice_number(void **state)
+{
+	(void)state;
+	inv(1, "SO-108135/1", "CLI-7", "Rochat SA", 2, 1, 90000, NULL);
+	inv(2, "SO-108135/2", "CLI-7", "Rochat SA", 2, 3, 80000, NULL);
+	inv(3, "2026/010394", "10394", "Acme", 2, 3, 80000, NULL);
+	pay(1, "SO108135", "", "CLI-7", "ROCHAT SA", 3, 1, 30000, NULL);
+	pay(2, "", "Kd 10394", "10394", "ACME", 3, 1, 30000, NULL);
+	run(1);
+	assert_int_equal(allocs_of_payment(1), 0);
+	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
+	assert_int_equal(allocs_of_payment(2), 0);
+}
+
+/* "6804" is customer C006804 typed without prefix and zeros: with a payer name that shares
+ * a word with the customer's, it counts as that customer's id (here for a combined
+ * payment that sums two of its invoices). */
+static void test_loosely_typed_customer_id_is_resolved(void **state)
+{
+	(void)state;
+	inv(1, "R1", "C006804", "Hill Tools", 2, 1, 12000, NULL);
+	inv(2, "R2", "C006804", "Hill Tools", 2, 5, 34000, NULL);
+	inv(3, "R3", "C006804", "Hill Tools", 2, 9, 50000, NULL);
+	inv(4, "R4", "C007777", "Hill Farms", 2, 9, 46000, NULL);
+	pay(1, "", "", "6804", "HILL TOOLS", 3, 1, 46000, NULL);
+	run(1);
+	assert_non_null(alloc_of(1, 1));
+	assert_non_null(alloc_of(1, 2));
+	assert_int_equal(alloc_of(1, 1)->rule, RULE_MULTI_SUM);
+	assert_null(alloc_of(1, 4));
+}
+
+static void test_subset_sum_unique_ambiguous_and_budget(void **state)
+{
+	const int64_t a[] = { 500, 100, 300, 200 };
+	int pick[SUBSET_MAX_ITEMS], np;
+
+	(void)state;
+	assert_int_equal(match_subset_sum(a, 4, 800, 2, 6, 200000, pick, &np), 2);
+	assert_int_equal(match_subset_sum(a, 4, 400, 2, 6, 200000, pick, &np), 1);
+	assert_int_equal(np, 2);
+	assert_int_equal(pick[0], 1);   /* the caller's indexes, in its order */
+	assert_int_equal(pick[1], 2);
+	assert_int_equal(match_subset_sum(a, 4, 500, 2, 6, 200000, pick, &np), 1);   /* not {500} */
+	assert_int_equal(pick[0], 2);
+	assert_int_equal(pick[1], 3);
+	assert_int_equal(match_subset_sum(a, 4, 600, 3, 3, 200000, pick, &np), 1);   /* k = 3 only */
+	assert_int_equal(match_subset_sum(a, 4, 600, 2, 6, 1, pick, &np), -1);
+	assert_int_equal(match_subset_sum(a, 4, 99, 2, 6, 200000, pick, &np), 0);
+}
+
+/* 48 open invoices of one customer, one set of 4 reaching the payment: the search must
+ * prove it unique within the default budget (it ran out of budget in such cases). */
+static void test_subset_sum_proves_uniqueness_among_48_invoices(void **state)
+{
+	int64_t a[48], target;
+	int pick[SUBSET_MAX_ITEMS], np;
+
+	(void)state;
+	for (int i = 0; i < 48; i++)   /* every set of a given size has its own sum */
+		a[i] = 100000000 + ((int64_t)1 << i);
+	target = a[3] + a[17] + a[30] + a[44];
+	assert_int_equal(match_subset_sum(a, 48, target, 2, 6, 200000, pick, &np), 1);
+	assert_int_equal(np, 4);
+	assert_int_equal(pick[0], 3);
+	assert_int_equal(pick[3], 44);
+}
+
 static void test_cancel_before_scoring_returns_eintr(void **state)
 {
 	struct pm_progress p;
@@ -453,6 +656,17 @@ int main(void)
 		T(test_rejected_pair_is_never_proposed),
 		T(test_invoice_is_never_over_applied),
 		T(test_cancel_before_scoring_returns_eintr),
+		T(test_verbatim_reference_does_not_also_name_another_by_core),
+		T(test_reference_key_equal_to_two_invoices_is_decided_by_the_payer),
+		T(test_digit_run_of_a_verbatim_reference_names_no_other_invoice),
+		T(test_typo_hitting_another_reference_competes_by_amount),
+		T(test_name_only_payment_of_a_common_round_amount_is_found),
+		T(test_listed_references_of_another_customer_are_not_combined),
+		T(test_partial_payment_quoting_the_invoice_number_is_suggested),
+		T(test_customer_number_or_shared_number_is_not_an_invoice_number),
+		T(test_loosely_typed_customer_id_is_resolved),
+		T(test_subset_sum_unique_ambiguous_and_budget),
+		T(test_subset_sum_proves_uniqueness_among_48_invoices),
 	};
 	return cmocka_run_group_tests_name("match_rules", tests, NULL, NULL);
 }

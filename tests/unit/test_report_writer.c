@@ -10,7 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "paymatch/money.h"
 #include "paymatch/report.h"
+#include "../../src/report/report_internal.h"
 
 static const struct tw_column COLS[] = {
 	{ "name", "Name", TW_SOURCE, 10, true, false },
@@ -189,6 +191,41 @@ static void test_text_sanitises_escape_sequences(void **state)
 	free(out);
 }
 
+/* Plain ASCII longer than its column takes the fast path: the same cut as the general one. */
+static void test_text_cuts_long_ascii_at_width_minus_one_with_ellipsis(void **state)
+{
+	const char *names[] = { "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" };
+	const int64_t amounts[] = { 5 };
+	char *out = render(REPORT_TEXT, names, amounts, 1);
+
+	(void)state;
+	assert_non_null(strstr(out, "\nABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv\xe2\x80\xa6  auto"));
+	free(out);
+}
+
+/* The writers format amounts themselves (no snprintf); they must agree with money.h. */
+static void test_amounts_match_the_money_module(void **state)
+{
+	static const int64_t V[] = { 0, 5, -5, 99, 100, -100, 1000, 99999, 100000, 123456789,
+	                             -123456789, INT64_MAX, INT64_MIN + 1, INT64_MIN };
+	char want[64];
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_init(&sb);
+	for (size_t i = 0; i < sizeof V / sizeof V[0]; i++) {
+		for (int dec = -1; dec <= 4; dec++) {
+			strbuf_reset(&sb);
+			assert_int_equal(tw_money(&sb, V[i], dec, ','), 0);
+			assert_string_equal(sb.buf, money_to_display(V[i], dec, want, sizeof want));
+			strbuf_reset(&sb);
+			assert_int_equal(tw_money(&sb, V[i], dec, 0), 0);
+			assert_string_equal(sb.buf, money_to_plain(V[i], dec, want, sizeof want));
+		}
+	}
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	/* Display widths come from wcwidth(): a UTF-8 locale, as a user's terminal has. */
@@ -202,6 +239,8 @@ int main(void)
 		cmocka_unit_test(test_text_truncates_by_display_width_and_aligns_amounts),
 		cmocka_unit_test(test_text_wraps_wide_tables_within_80_columns),
 		cmocka_unit_test(test_text_sanitises_escape_sequences),
+		cmocka_unit_test(test_text_cuts_long_ascii_at_width_minus_one_with_ellipsis),
+		cmocka_unit_test(test_amounts_match_the_money_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,10 +120,43 @@ static int f_count(void *c, int64_t *out, struct pm_error *e)
 	return 0;
 }
 
+/* A count in slices of 100 keys: partial counts first, exact at the end. */
+static int step_pos;
+
+static int f_count_step(void *c, int budget_ms, int64_t *out, bool *done, struct pm_error *e)
+{
+	static int64_t acc;
+
+	(void)c; (void)e;
+	if (step_pos == 0)
+		acc = 0;
+	for (int end = step_pos + 100; budget_ms > 0 && step_pos < end && step_pos < F.n; step_pos++)
+		acc += present(step_pos);
+	*done = step_pos >= F.n;
+	*out = acc;
+	if (*done)
+		step_pos = 0;
+	return 0;
+}
+
+/* As open_table over a pager that counts in slices (the UI's). */
+static void open_table_sliced(int n, int height)
+{
+	struct table_pager pg = { NULL, f_nrows, f_at_end, f_first, f_last, f_scroll, f_reload,
+	                          f_rows, f_count, f_count_step };
+
+	memset(&F, 0, sizeof F);
+	F.n = n;
+	step_pos = 0;
+	counts = 0;
+	table_model_init(&M, &pg, height);
+	assert_int_equal(table_model_reset(&M, &E), 0);
+}
+
 static void open_table(int n, int height)
 {
 	struct table_pager pg = { NULL, f_nrows, f_at_end, f_first, f_last, f_scroll, f_reload,
-	                          f_rows, f_count };
+	                          f_rows, f_count, NULL };
 
 	memset(&F, 0, sizeof F);
 	F.n = n;
@@ -304,6 +337,44 @@ static void test_table_search_hit_makes_position_unknown_until_top(void **state)
 	assert_position_true();
 }
 
+/* With a sliced count the reset answers at once; the count follows in idle steps, and the
+ * last page's position is known only when it is exact. */
+static void test_table_sliced_count_follows_in_steps(void **state)
+{
+	int steps = 0;
+
+	(void)state;
+	open_table_sliced(1000, 10);
+	assert_int_equal(counts, 0);
+	assert_true(M.counting);
+	assert_int_equal(table_model_last(&M, &E), 0);
+	assert_int_equal(table_model_position(&M), -1);
+	while (M.count_stale && ++steps < 100) {
+		assert_int_equal(table_model_recount_step(&M, 10, &E), 0);
+		assert_true(M.total <= 1000);
+	}
+	assert_int_equal(steps, 10);
+	assert_false(M.counting);
+	assert_int_equal(M.total, 1000);
+	assert_int_equal(counts, 0);
+	assert_position_true();
+}
+
+/* A new sort or filter the pager has already shown: restart reads no page. */
+static void test_table_restart_reads_no_page(void **state)
+{
+	int fetches;
+
+	(void)state;
+	open_table(1000, 10);
+	assert_int_equal(table_model_move(&M, 5, &E), 0);
+	fetches = M.fetches;
+	assert_int_equal(table_model_restart(&M, &E), 0);
+	assert_int_equal(M.fetches, fetches);
+	assert_int_equal(table_model_selected(&M), 0);
+	assert_int_equal(M.total, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +390,8 @@ int main(void)
 		cmocka_unit_test(test_table_empty_has_no_selection),
 		cmocka_unit_test(test_table_resize_keeps_first_row_and_clamps_cursor),
 		cmocka_unit_test(test_table_search_hit_makes_position_unknown_until_top),
+		cmocka_unit_test(test_table_sliced_count_follows_in_steps),
+		cmocka_unit_test(test_table_restart_reads_no_page),
 	};
 
 	return cmocka_run_group_tests_name("table", tests, NULL, NULL);

@@ -1,0 +1,334 @@
+/* Loading the open items for matching (see store_match.h): plain SELECTs in rowid order
+ * merged with pre-aggregated applied sums. A reader thread steps SQLite and copies rows
+ * into batches while the caller's thread hands them to the sink (interning, normalising):
+ * the two halves of loading overlap. One thread uses the connection at a time. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paymatch/store_match.h"
+#include "paymatch/strbuf.h"
+#include "store_internal.h"
+
+/* (row, sum) pairs in ascending row order. */
+struct applied {
+	int64_t *row, *sum;
+	size_t n, alloc_row, alloc_sum;
+};
+
+static void applied_free(struct applied *a)
+{
+	free(a->row);
+	free(a->sum);
+}
+
+static int load_applied(struct store *st, const char *sql, struct applied *a,
+                        struct pm_error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, err))
+		return err->code;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (PM_GROW(a->row, a->n + 1, a->alloc_row) || PM_GROW(a->sum, a->n + 1, a->alloc_sum)) {
+			sqlite3_finalize(stmt);
+			return pm_error_set(err, PM_EIO, "out of memory loading allocations");
+		}
+		a->row[a->n] = sqlite3_column_int64(stmt, 0);
+		a->sum[a->n++] = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, err, 0, "loading kept allocations");
+	return 0;
+}
+
+/* Returns the applied sum of row, advancing *pos (rows are visited in ascending order). */
+static int64_t applied_at(const struct applied *a, size_t *pos, int64_t row)
+{
+	while (*pos < a->n && a->row[*pos] < row)
+		(*pos)++;
+	return *pos < a->n && a->row[*pos] == row ? a->sum[*pos] : 0;
+}
+
+#define BATCH_ROWS 2048
+#define NCOLS 9                /* id, amount, then 7 text columns (see SQL below) */
+#define NTEXT 7
+#define NBATCH 4
+
+/* Rows of one table: row, amount, open (or unapplied) and 7 texts at offsets in text. */
+struct batch {
+	int kind, n;               /* kind: 0 invoices, 1 payments, 2 end */
+	int64_t num[BATCH_ROWS][3];
+	uint32_t off[BATCH_ROWS][NTEXT];
+	struct strbuf text;
+};
+
+/* Column order: id, amount, then the texts in the order the sink's struct lists them. */
+static const char *const LOAD_SQL[2] = {
+	"SELECT id, amount, invoice_id, customer_id, customer_name, invoice_date, due_date, "
+	"currency, reference_number FROM invoices ORDER BY id",
+	"SELECT id, amount, payment_id, payment_date, currency, payer_name, customer_id, "
+	"reference_number, memo FROM payments ORDER BY id"
+};
+
+struct loader {
+	struct store *st;
+	const struct applied *ap[2];
+	sqlite3_stmt *stmt;
+	int kind;                  /* table being read; 2 = done */
+	size_t pos;
+	struct pm_error err;
+	int rc;
+	/* the queue between the reader thread and the sink */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *b[NBATCH];
+	int full[NBATCH];
+	int stop;
+};
+
+/* Fills b with the next rows of the current table (moving on to the next table when one
+ * ends); b->kind == 2 when everything was read. Returns 0 or an error status. */
+static int fill_batch(struct loader *ld, struct batch *b)
+{
+	b->n = 0;
+	b->text.len = 0;
+	while (ld->kind < 2) {
+		int rc = SQLITE_DONE;
+
+		if (!ld->stmt && store_prepare(ld->st, LOAD_SQL[ld->kind], &ld->stmt, &ld->err))
+			return ld->err.code;
+		b->kind = ld->kind;
+		while (b->n < BATCH_ROWS && (rc = sqlite3_step(ld->stmt)) == SQLITE_ROW) {
+			int64_t row = sqlite3_column_int64(ld->stmt, 0);
+			int64_t amount = sqlite3_column_int64(ld->stmt, 1);
+			int64_t open = amount - applied_at(ld->ap[ld->kind], &ld->pos, row);
+
+			if (open <= 0)
+				continue;
+			b->num[b->n][0] = row;
+			b->num[b->n][1] = amount;
+			b->num[b->n][2] = open;
+			for (int c = 0; c < NTEXT; c++) {
+				const unsigned char *t = sqlite3_column_text(ld->stmt, 2 + c);
+				int len = t ? sqlite3_column_bytes(ld->stmt, 2 + c) : 0;
+
+				b->off[b->n][c] = (uint32_t)b->text.len;
+				if (strbuf_add(&b->text, t ? (const char *)t : "", (size_t)len) ||
+				    strbuf_addch(&b->text, '\0'))
+					return pm_error_set(&ld->err, PM_EIO, "out of memory loading rows");
+			}
+			b->n++;
+		}
+		if (b->n == BATCH_ROWS)
+			return 0;
+		if (rc != SQLITE_DONE)
+			return store_sql_error(ld->st, &ld->err, 0, ld->kind ? "loading payments" :
+			                       "loading invoices");
+		sqlite3_finalize(ld->stmt);
+		ld->stmt = NULL;
+		ld->pos = 0;
+		ld->kind++;
+		if (b->n)
+			return 0;
+	}
+	b->kind = 2;
+	return 0;
+}
+
+/* Hands the rows of b to the sink; returns its nonzero status, if any. */
+static int drain_batch(const struct store_match_sink *sink, const struct batch *b)
+{
+	const char *t = b->text.buf;
+
+	for (int i = 0; i < b->n; i++) {
+		const uint32_t *o = b->off[i];
+		int stop;
+
+		if (b->kind == 0) {
+			struct store_match_invoice v = { .row = b->num[i][0], .amount = b->num[i][1],
+				.open = b->num[i][2], .invoice_id = t + o[0], .customer_id = t + o[1],
+				.customer_name = t + o[2], .invoice_date = t + o[3], .due_date = t + o[4],
+				.currency = t + o[5], .reference = t + o[6] };
+
+			stop = sink->invoice(sink->ctx, &v);
+		} else {
+			struct store_match_payment p = { .row = b->num[i][0], .amount = b->num[i][1],
+				.unapplied = b->num[i][2], .payment_id = t + o[0], .payment_date = t + o[1],
+				.currency = t + o[2], .payer_name = t + o[3], .customer_id = t + o[4],
+				.reference = t + o[5], .memo = t + o[6] };
+
+			stop = sink->payment(sink->ctx, &p);
+		}
+		if (stop)
+			return stop;
+	}
+	return 0;
+}
+
+/* The reader thread: fills free slots in order until the end, an error or a stop. */
+static void *reader_main(void *arg)
+{
+	struct loader *ld = arg;
+
+	for (int k = 0;; k = (k + 1) % NBATCH) {
+		int rc, end, stop;
+
+		pthread_mutex_lock(&ld->mu);
+		while (ld->full[k] && !ld->stop)
+			pthread_cond_wait(&ld->cv, &ld->mu);
+		stop = ld->stop;
+		pthread_mutex_unlock(&ld->mu);
+		if (stop)
+			return NULL;
+		rc = fill_batch(ld, ld->b[k]);
+		if (rc)
+			ld->b[k]->kind = 2;
+		end = ld->b[k]->kind == 2;
+		pthread_mutex_lock(&ld->mu);
+		ld->rc = rc;
+		ld->full[k] = 1;
+		pthread_cond_broadcast(&ld->cv);
+		pthread_mutex_unlock(&ld->mu);
+		if (end)
+			return NULL;
+	}
+}
+
+/* Consumes the reader's batches in order; returns the sink's stop status or 0. */
+static int consume(struct loader *ld, const struct store_match_sink *sink)
+{
+	int stop = 0;
+
+	for (int k = 0;; k = (k + 1) % NBATCH) {
+		int end;
+
+		pthread_mutex_lock(&ld->mu);
+		while (!ld->full[k])
+			pthread_cond_wait(&ld->cv, &ld->mu);
+		pthread_mutex_unlock(&ld->mu);
+		end = ld->b[k]->kind == 2;
+		if (!end)
+			stop = drain_batch(sink, ld->b[k]);
+		pthread_mutex_lock(&ld->mu);
+		ld->full[k] = 0;
+		ld->stop = stop != 0;
+		pthread_cond_broadcast(&ld->cv);
+		pthread_mutex_unlock(&ld->mu);
+		if (end || stop)
+			return stop;
+	}
+}
+
+/* Runs the reader on its own thread (signals blocked there: they reach the caller), or
+ * inline when no thread can be started. Returns the sink's stop status or 0; ld->rc holds
+ * a read error. */
+static int load_rows(struct loader *ld, const struct store_match_sink *sink)
+{
+	sigset_t block, old;
+	pthread_t tid;
+	int started, stop = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	started = pthread_create(&tid, NULL, reader_main, ld) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started) {
+		stop = consume(ld, sink);
+		pthread_join(tid, NULL);
+		return stop;
+	}
+	do {
+		ld->rc = fill_batch(ld, ld->b[0]);
+		if (!ld->rc && ld->b[0]->kind != 2)
+			stop = drain_batch(sink, ld->b[0]);
+	} while (!ld->rc && !stop && ld->b[0]->kind != 2);
+	return stop;
+}
+
+static int load_items(struct store *st, const struct store_match_sink *sink,
+                      const struct applied *inv, const struct applied *pay,
+                      struct pm_error *err)
+{
+	struct loader ld = { .st = st, .ap = { inv, pay } };
+	int stop = 0, rc = 0;
+
+	pthread_mutex_init(&ld.mu, NULL);
+	pthread_cond_init(&ld.cv, NULL);
+	for (int k = 0; k < NBATCH; k++) {
+		ld.b[k] = malloc(sizeof *ld.b[k]);
+		if (ld.b[k])
+			strbuf_init(&ld.b[k]->text);
+		else
+			rc = pm_error_set(err, PM_EIO, "out of memory loading rows");
+	}
+	if (!rc) {
+		stop = load_rows(&ld, sink);
+		if (stop)
+			rc = pm_error_set(err, stop, "loading stopped");
+		else if (ld.rc) {
+			*err = ld.err;
+			rc = ld.rc;
+		}
+	}
+	sqlite3_finalize(ld.stmt);
+	for (int k = 0; k < NBATCH; k++)
+		if (ld.b[k]) {
+			strbuf_release(&ld.b[k]->text);
+			free(ld.b[k]);
+		}
+	pthread_cond_destroy(&ld.cv);
+	pthread_mutex_destroy(&ld.mu);
+	return rc;
+}
+
+static int load_rejected(struct store *st, const struct store_match_sink *sink,
+                         struct pm_error *err)
+{
+	sqlite3_stmt *s;
+	int rc, stop = 0;
+
+	if (store_prepare(st, "SELECT payment_row, invoice_row FROM allocations WHERE status = "
+	                  "'rejected' AND payment_row IS NOT NULL AND invoice_row IS NOT NULL",
+	                  &s, err))
+		return err->code;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		stop = sink->rejected(sink->ctx, sqlite3_column_int64(s, 0),
+		                      sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	if (stop)
+		return pm_error_set(err, stop, "loading rejected pairs stopped");
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, err, 0, "loading rejected pairs");
+	return 0;
+}
+
+int store_match_load(struct store *st, const struct store_match_sink *sink,
+                     struct pm_error *err)
+{
+	struct applied inv = { 0 }, pay = { 0 };
+	int rc;
+
+	/* Only kept decisions count: this run deletes and re-derives auto and suggested. */
+	rc = load_applied(st, "SELECT invoice_row, SUM(amount_applied + deduction) FROM allocations "
+	                  "WHERE status IN ('confirmed','manual') AND invoice_row IS NOT NULL "
+	                  "GROUP BY invoice_row ORDER BY invoice_row", &inv, err);
+	if (!rc)
+		rc = load_applied(st, "SELECT payment_row, SUM(amount_applied) FROM allocations "
+		                  "WHERE status IN ('confirmed','manual') AND payment_row IS NOT NULL "
+		                  "GROUP BY payment_row ORDER BY payment_row", &pay, err);
+	if (!rc)
+		rc = load_items(st, sink, &inv, &pay, err);
+	if (!rc)
+		rc = load_rejected(st, sink, err);
+	applied_free(&inv);
+	applied_free(&pay);
+	return rc;
+}
