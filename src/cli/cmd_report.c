@@ -169,11 +169,18 @@ static bool is_working_set(const char *path, const char *db)
 	return false;
 }
 
+/* Opens -o FILE: a regular file (or a new one) through a temporary file renamed at the end;
+ * anything else (/dev/null, a FIFO, a terminal) directly, since renaming over a device would
+ * replace it with a plain file. tmp is left empty when there is nothing to rename. */
 static FILE *open_output(const char *path, char *tmp, size_t n)
 {
+	struct stat sb;
 	int fd;
 	FILE *f;
 
+	tmp[0] = '\0';
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return fopen(path, "w");
 	snprintf(tmp, n, "%s.tmpXXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0)
 		return NULL;
@@ -227,9 +234,9 @@ static int write_report(struct app *app, const struct report_kind *kind,
 	if (output) {
 		if (fclose(out) != 0 && !werr && !rc)
 			werr = errno, rc = PM_EIO;
-		if (!rc && rename(tmp, output) != 0)
+		if (!rc && tmp[0] && rename(tmp, output) != 0)
 			werr = errno, rc = PM_EIO;
-		if (rc)
+		if (rc && tmp[0])
 			unlink(tmp);
 	} else if (!rc && fflush(stdout) != 0) {
 		werr = errno;

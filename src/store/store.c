@@ -1,6 +1,7 @@
 /* Opening the working set, transactions and the small helpers every store_*.c uses. */
 #include <pwd.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,20 +92,33 @@ static int apply_pragmas(struct store *st, int64_t busy_timeout_ms, struct pm_er
 		return 0;
 	/* WAL lets reports and a second reviewer read while one writer works; NORMAL sync is
 	 * safe against process crashes in WAL mode and cuts fsyncs. */
-	if (store_exec(st, "PRAGMA journal_mode = WAL", err) ||
+	/* 16 KB pages (set before WAL, so only a new working set takes them): index builds over
+	 * 1M rows measured ~5% less CPU than with 4 KB pages (docs/PERFORMANCE.md). */
+	if (store_exec(st, "PRAGMA page_size = 16384", err) ||
+	    store_exec(st, "PRAGMA journal_mode = WAL", err) ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL", err) ||
 	    store_exec(st, "PRAGMA journal_size_limit = 67108864", err))
 		return err->code;
 	return 0;
 }
 
+/* SQLite's memory statistics take a global lock on every allocation, which a bulk load
+ * and the matcher's two loading threads pay for and nobody reads. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *path, int flags, int64_t busy_timeout_ms, struct store **out,
                struct pm_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	struct store *st;
 	struct stat sb;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 
+	pthread_once(&once, configure_sqlite);
 	*out = NULL;
 	st = calloc(1, sizeof *st);
 	if (!st || !(st->path = strdup(path))) {

@@ -120,6 +120,15 @@ pm report import-errors --customer C1 2>"$T/err"
 check_eq "option a kind does not take: exit 2" "2" "$?"
 "$PAYMATCH" --db "$T/nope.db" report summary 2>"$T/err"
 check_eq "no working set: exit 66" "66" "$?"
+# -o onto something that is not a regular file is written in place: renaming the temporary
+# file over it replaced /dev/null with a plain file once (a FIFO stands in for the device).
+mkfifo "$T/fifo"
+timeout 10 cat "$T/fifo" >"$T/fifo.out" &
+pm report summary --format csv -o "$T/fifo"
+check_eq "-o onto a FIFO: exit 0" "0" "$?"
+wait
+check "-o onto a FIFO: still a FIFO" test -p "$T/fifo"
+check_contains "-o onto a FIFO: the report went through it" "metric" "$(cat "$T/fifo.out")"
 pm report aging -o "$T/no/such/dir/x.csv" 2>"$T/err"
 check_eq "cannot write -o: exit 74" "74" "$?"
 
