@@ -588,34 +588,21 @@ static int id_is_like(const char *b, const char *num, size_t nl, const char *let
  * same number (>= 3 digits) and the same letters or none; -1 when none or several. */
 static int32_t loose_id_customer(const struct match_set *s, const struct mpay *p)
 {
-	const char *cid = arena_str(s, p->cust_id), *n = arena_str(s, p->name);
 	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
-	size_t i = 0, len = p->name_len, nl, ll;
-	int32_t found = -1;
-	int checked = 0;
+	int32_t occ[MAX_ID_CHECKS], found = -1;
+	size_t nl, ll;
+	int nocc;
 
-	id_parts(cid, num, &nl, let, &ll);
+	id_parts(arena_str(s, p->cust_id), num, &nl, let, &ll);
 	if (nl < 3)
 		return -1;
-	while (i < len && checked < MAX_ID_CHECKS) {
-		size_t st;
-		uint32_t cnt;
-		const int32_t *v;
-
-		while (i < len && n[i] == ' ')
-			i++;
-		st = i;
-		while (i < len && n[i] != ' ')
-			i++;
-		v = i > st ? mm_get(&s->name_tok, n + st, i - st, &cnt) : NULL;
-		for (uint32_t k = 0; v && cnt <= 1000 && k < cnt && checked < MAX_ID_CHECKS;
-		     k++, checked++) {
-			if (v[k] == found || !id_is_like(arena_str(s, s->cust[v[k]].id), num, nl, let, ll))
-				continue;
-			if (found >= 0)
-				return -1;
-			found = v[k];
-		}
+	nocc = match_names_walk(s, p, occ, MAX_ID_CHECKS);
+	for (int k = 0; k < nocc; k++) {
+		if (occ[k] == found || !id_is_like(arena_str(s, s->cust[occ[k]].id), num, nl, let, ll))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = occ[k];
 	}
 	return found;
 }

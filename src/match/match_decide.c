@@ -314,7 +314,7 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
 static int32_t name_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
 	int32_t v[NAME_WALK_MAX], best = -1;
-	int n = match_names_walk(ctx->set, p, v);
+	int n = match_names_walk(ctx->set, p, v, NAME_WALK_MAX);
 	/* the similarities of a payer name's walk are computed once per distinct name */
 	const struct name_memo *memo = n ? match_names_memo(ctx, w, p) : NULL;
 	double bs = 0, second = 0;

@@ -337,11 +337,11 @@ int match_names_seen(struct worker *w, int32_t c);
 void match_names_remember(struct worker *w, int32_t c, double sim);
 /* Forgets the memos of an earlier match_compute (they depend on the configuration). */
 void match_names_reset(struct match_set *set);
-/* Writes the customers a payer name is compared with when no amount helps (the customers
- * sharing a name token, rarest lists first skipped above 1000, at most NAME_WALK_MAX) in
- * order to occ; returns their count. */
+/* Writes the customers a payer name is compared with when no amount helps (the postings of
+ * its name tokens in word order, a token listing more than 1000 customers skipped, at most
+ * max of them) to occ; returns their count. The name blocking walks NAME_WALK_MAX. */
 #define NAME_WALK_MAX 200
-int match_names_walk(const struct match_set *set, const struct mpay *p, int32_t *occ);
+int match_names_walk(const struct match_set *set, const struct mpay *p, int32_t *occ, int max);
 /* Returns the memo of p's payer name for the customers of its walk (computed once per
  * distinct name, by whichever worker needs it first), NULL when there is none. */
 const struct name_memo *match_names_memo(const struct mctx *ctx, struct worker *w,

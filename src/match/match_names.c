@@ -173,13 +173,13 @@ double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mp
 	                p->name_full_len, arena_str(s, cu->name_full), cu->name_full_len);
 }
 
-int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *occ)
+int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *occ, int max)
 {
 	const char *n = arena_str(s, p->name);
 	size_t i = 0, len = p->name_len;
 	int nocc = 0;
 
-	while (i < len && nocc < NAME_WALK_MAX) {
+	while (i < len && nocc < max) {
 		size_t st;
 		uint32_t cnt;
 		const int32_t *v;
@@ -192,7 +192,7 @@ int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *o
 		v = i > st ? mm_get(&s->name_tok, n + st, i - st, &cnt) : NULL;
 		if (!v || cnt > NAME_TOKEN_MAX_LIST)
 			continue;
-		for (uint32_t k = 0; k < cnt && nocc < NAME_WALK_MAX; k++)
+		for (uint32_t k = 0; k < cnt && nocc < max; k++)
 			occ[nocc++] = v[k];
 	}
 	return nocc;
@@ -203,7 +203,7 @@ static struct name_memo *memo_make(const struct mctx *ctx, struct worker *w, con
 {
 	int32_t occ[NAME_WALK_MAX], cust[NAME_WALK_MAX];
 	double sims[NAME_WALK_MAX];
-	int nocc = match_names_walk(ctx->set, p, occ), n = 0;
+	int nocc = match_names_walk(ctx->set, p, occ, NAME_WALK_MAX), n = 0;
 	double floor = ctx->cfg->matching.fuzzy_threshold - NAME_EXACT_MARGIN - 1e-6;
 	struct name_memo *m;
 
