@@ -228,10 +228,11 @@ double sim_token_set(const char *a, size_t la, const char *b, size_t lb)
 double sim_name(const char *a, size_t la, const char *b, size_t lb, const char *a_full,
                 size_t la_full, const char *b_full, size_t lb_full)
 {
-	double s = sim_jaro_winkler(a, la, b, lb), t;
+	double s, t;
 
 	if (la == lb && memcmp(a, b, la) == 0)
 		return 1.0;
+	s = sim_jaro_winkler(a, la, b, lb);
 	t = sim_token_set(a, la, b, lb);
 	if (t > s)
 		s = t;

@@ -48,7 +48,7 @@ double match_name_sim(const struct mctx *ctx, struct worker *w, const struct mpa
 	int i = match_names_seen(w, c);
 	double sim;
 
-	/* a cached value is the float kept of the first call's double (match_names.c) */
+	/* exactly what the first call returned: the cache never changes a decision */
 	if (i >= 0)
 		return w->cust_sim[i];
 	if (!p->name_len)
@@ -178,13 +178,28 @@ static void gather_refs(const struct mctx *ctx, struct worker *w, const struct m
 	const struct match_set *s = ctx->set;
 	const char *ref = arena_str(s, p->ref), *memo = arena_str(s, p->memo);
 	int vk[NORM_MAX_KEYS], nvk = 0;
+	char core[NORM_MAX_KEYS][NORM_KEY_MAX];
+	uint8_t cl[NORM_MAX_KEYS];
+	uint64_t h[2 * NORM_MAX_KEYS];
+	int nh = 0;
 
 	norm_ref_keys(ref, strlen(ref), memo, strlen(memo), &w->keys);
+	/* every key and core is looked up (a few are skipped below): their cache misses in
+	 * the index overlap when all are asked for first, directory then buckets */
+	for (int ki = 0; ki < w->keys.n; ki++) {
+		size_t c = norm_ref_core(w->keys.key[ki], w->keys.len[ki], core[ki], NORM_KEY_MAX);
+
+		cl[ki] = (uint8_t)(c != w->keys.len[ki] ? c : 0);
+		h[nh++] = match_hash(w->keys.key[ki], w->keys.len[ki]);
+		if (cl[ki])
+			h[nh++] = match_hash(core[ki], cl[ki]);
+	}
+	for (int stage = 0; stage < 2; stage++)
+		for (int i = 0; i < nh; i++)
+			hidx_prefetch(&s->ref_idx, h[i], stage);
 	for (int ki = 0; ki < w->keys.n; ki++) {
 		const char *k = w->keys.key[ki];
 		size_t kl = w->keys.len[ki];
-		char core[NORM_KEY_MAX];
-		size_t cl;
 
 		if (nvk && part_of_any(&w->keys, ki, vk, nvk))
 			continue;
@@ -192,30 +207,46 @@ static void gather_refs(const struct mctx *ctx, struct worker *w, const struct m
 			vk[nvk++] = ki;
 			continue;
 		}
-		cl = norm_ref_core(k, kl, core, sizeof core);
-		if (cl && cl != kl)
-			add_ref_hits(ctx, w, p, core, cl, ki, w->keys.src[ki], xcur, k, kl);
+		if (cl[ki])
+			add_ref_hits(ctx, w, p, core[ki], cl[ki], ki, w->keys.src[ki], xcur, k, kl);
 	}
+}
+
+/* Prefetches what the scan of an amount list will read a few entries ahead of e: the
+ * invoices' reference keys (names = 0) or their customers' names (names = 1). The list is
+ * contiguous and its last entry is marked: the lookahead stops there. */
+#define LIST_AHEAD 6
+static void prefetch_list(const struct match_set *s, const struct amt_ent *e, int names)
+{
+	const struct amt_ent *a = e;
+
+	for (int d = 0; d < LIST_AHEAD && !a->last; d++)
+		a++;
+	if (a == e || (names && a->cust < 0))
+		return;
+	if (!names) {
+		__builtin_prefetch(&s->inv[a->inv]);
+		return;
+	}
+	match_names_prefetch(s, a->cust);
 }
 
 /* A one-character typo or transposition in a long reference, accepted only for invoices of
  * exactly the paid amount (the amount confirms what the reference alone cannot). */
 static void gather_typos(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
-	const struct match_set *s = ctx->set;
-	struct hidx_iter it;
-	int32_t vj;
+	const struct amt_ent *e;
 	int k = (int)ctx->cfg->matching.max_typos;
 
 	if (k <= 0 || !w->keys.n)
 		return;
-	match_amount_iter(s, p->cur, p->unapplied, &it);
-	for (uint32_t j = 0; j < MAX_AMOUNT_SCAN && (vj = match_amount_next(s, &it)) >= 0; j++) {
-		const struct minv *inv = &s->inv[vj];
-
-		if (inv->open != p->unapplied && inv->amount != p->unapplied)
-			continue;
-		typo_hit(ctx, w, p, vj, k);
+	e = match_amount_list(ctx->set, p->cur, p->unapplied);
+	for (uint32_t j = 0; e && j < MAX_AMOUNT_SCAN; j++, e++) {
+		prefetch_list(ctx->set, e, 0);
+		if (e->key_len >= 5)
+			typo_hit(ctx, w, p, e->inv, k);
+		if (e->last)
+			break;
 	}
 }
 
@@ -290,21 +321,19 @@ int match_gather_customer(const struct mctx *ctx, struct worker *w, const struct
 /* Invoices of exactly the paid amount whose customer's name is like the payer's. */
 static void gather_names(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
-	const struct match_set *s = ctx->set;
-	struct hidx_iter it;
-	int32_t vj;
+	const struct amt_ent *e;
 
 	if (!p->name_len)
 		return;
-	match_amount_iter(s, p->cur, p->unapplied, &it);
-	for (uint32_t j = 0; j < MAX_AMOUNT_SCAN && (vj = match_amount_next(s, &it)) >= 0; j++) {
-		const struct minv *inv = &s->inv[vj];
-
-		if (inv->cust < 0 || inv->open != p->unapplied ||
-		    !match_in_window(ctx->cfg, p->date, inv->idate))
-			continue;
-		if (match_name_sim(ctx, w, p, inv->cust) >= ctx->cfg->matching.fuzzy_threshold)
-			cand_get(ctx, w, p, vj);
+	e = match_amount_list(ctx->set, p->cur, p->unapplied);
+	/* an entry listed by its original amount has another open balance: not this one */
+	for (uint32_t j = 0; e && j < MAX_AMOUNT_SCAN; j++, e++) {
+		prefetch_list(ctx->set, e, 1);
+		if (e->cust >= 0 && !e->by_amount && match_in_window(ctx->cfg, p->date, e->idate) &&
+		    match_name_sim(ctx, w, p, e->cust) >= ctx->cfg->matching.fuzzy_threshold)
+			cand_get(ctx, w, p, e->inv);
+		if (e->last)
+			break;
 	}
 }
 

@@ -309,34 +309,6 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
 	return 1;
 }
 
-/* The customer a payer name points to without help from the amount: the best customer
- * sharing a name token, when it clears fuzzy_threshold and is clearly ahead. */
-static int32_t name_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
-{
-	int32_t v[NAME_WALK_MAX], best = -1;
-	int n = match_names_walk(ctx->set, p, v, NAME_WALK_MAX);
-	/* the similarities of a payer name's walk are computed once per distinct name */
-	const struct name_memo *memo = n ? match_names_memo(ctx, w, p) : NULL;
-	double bs = 0, second = 0;
-
-	for (int k = 0; k < n; k++) {
-		double sim = memo ? match_names_memo_sim(memo, w, v[k]) : match_name_sim(ctx, w, p, v[k]);
-
-		if (v[k] == best)
-			continue;
-		if (sim > bs || (sim == bs && v[k] < best)) {
-			second = bs;
-			bs = sim;
-			best = v[k];
-		} else if (sim > second) {
-			second = sim;
-		}
-	}
-	if (best < 0 || bs < ctx->cfg->matching.fuzzy_threshold || bs - second < 0.02)
-		return -1;
-	return best;
-}
-
 /* Returns in same[] (up to max) the customers whose name, legal forms dropped, is the
  * payer's: those sharing the payer name's first word, compared byte for byte. */
 static int same_name_customers(const struct match_set *s, const struct mpay *p, int32_t *same,
@@ -401,7 +373,7 @@ static int32_t payment_customer(const struct mctx *ctx, struct worker *w, const 
 	if (*arena_str(ctx->set, p->cust_id))
 		return -1;
 	if (w->name_cust == -2) {
-		w->name_cust = name_customer(ctx, w, p);
+		w->name_cust = match_names_customer(ctx, w, p);
 		if (w->name_cust < 0)
 			w->name_cust = legal_form_customer(ctx->set, p);
 	}

@@ -48,11 +48,56 @@ static void chunk_shrink(struct mchunk *ch)
 	}
 }
 
+/* Sort key of a payment for the scoring order inside its chunk: currency, amount, then
+ * index. */
+struct pay_order {
+	int64_t amount;
+	uint32_t cur;
+	int32_t pay;
+};
+
+static int pay_order_cmp(const void *x, const void *y)
+{
+	const struct pay_order *a = x, *b = y;
+
+	if (a->cur != b->cur)
+		return a->cur < b->cur ? -1 : 1;
+	if (a->amount != b->amount)
+		return a->amount < b->amount ? -1 : 1;
+	return a->pay < b->pay ? -1 : a->pay > b->pay;
+}
+
+/* The order in which a chunk's payments are scored. Each payment's proposal depends only on
+ * the payment and the snapshot, never on the payments scored before it, and lands in its
+ * own slot: the order changes nothing but speed. Payments of one amount in a row read the
+ * same amount list and the same invoices and customers while they are still in the cache
+ * (a round amount lists up to 256 invoices). NULL when out of memory: index order. */
+static int32_t *chunk_order(const struct match_set *s, size_t first, size_t n)
+{
+	struct pay_order *o = malloc(n * sizeof *o);
+	int32_t *ord = malloc(n * sizeof *ord);
+
+	if (!o || !ord) {
+		free(o);
+		free(ord);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		o[i] = (struct pay_order){ .amount = s->pay[first + i].unapplied,
+			.cur = s->pay[first + i].cur, .pay = (int32_t)(first + i) };
+	qsort(o, n, sizeof *o, pay_order_cmp);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = o[i].pay;
+	free(o);
+	return ord;
+}
+
 static void score_chunk(void *arg, size_t c, int w)
 {
 	struct engine *e = arg;
 	struct mchunk *ch = &e->chunks[c];
 	size_t first = c * e->chunk_size, n = e->ctx.set->npay - first;
+	int32_t *ord;
 
 	if (n > e->chunk_size)
 		n = e->chunk_size;
@@ -64,14 +109,20 @@ static void score_chunk(void *arg, size_t c, int w)
 		return;
 	}
 	strbuf_init(&ch->text);
+	ord = chunk_order(e->ctx.set, first, n);
 	for (size_t i = 0; i < n; i++) {
-		match_score_payment(&e->ctx, &e->workers[w], (int32_t)(first + i), ch, &ch->props[i]);
+		int32_t pi = ord ? ord[i] : (int32_t)(first + i);
+
+		match_score_payment(&e->ctx, &e->workers[w], pi, ch, &ch->props[pi - first]);
 		if ((i & 1023) == 1023) {
 			progress_add(e->progress, w, 1024);
-			if (progress_cancelled(e->progress))
+			if (progress_cancelled(e->progress)) {
+				free(ord);
 				return;
+			}
 		}
 	}
+	free(ord);
 	progress_add(e->progress, w, (int64_t)(n & 1023));
 	ch->nprops = n;
 	chunk_shrink(ch);

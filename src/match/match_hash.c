@@ -116,6 +116,19 @@ const struct hent *hidx_bucket_of(const struct hidx *x, uint64_t h, const struct
 	return p;
 }
 
+void hidx_prefetch(const struct hidx *x, uint64_t h, int stage)
+{
+	uint32_t b;
+
+	if (!x->dir || !x->ent)
+		return;
+	b = hidx_bucket(x, h);
+	if (stage == 0)
+		__builtin_prefetch(&x->dir[b]);
+	else
+		__builtin_prefetch(&x->ent[x->dir[b]]);
+}
+
 void hidx_free(struct hidx *x)
 {
 	free(x->dir);

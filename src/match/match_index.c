@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "match_internal.h"
 #include "paymatch/similarity.h"
@@ -123,34 +124,63 @@ const int32_t *mm_get(const struct mmap_idx *m, const char *key, size_t len, uin
 	return m->vals + m->slots[j].start;
 }
 
+/* The arena is addressed by 32-bit offsets: reserving all 4 GB of address space up front
+ * (pages are only backed once written) means it never moves, so a thread may read the
+ * invoices' strings while payments are still being added (match_index_invoices_start). */
+#define ARENA_RESERVE ((size_t)UINT32_MAX)
+
+static void arena_reserve(struct match_set *s)
+{
+	void *a = mmap(NULL, ARENA_RESERVE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (a == MAP_FAILED)
+		return;   /* e.g. overcommit disabled: a growable arena, no early indexing */
+	s->arena = a;
+	s->arena_alloc = ARENA_RESERVE;
+	s->arena_fixed = 1;
+}
+
 struct match_set *match_set_new(void)
 {
 	struct match_set *s = calloc(1, sizeof *s);
 
-	if (s && PM_GROW(s->arena, 1, s->arena_alloc)) {
+	if (!s)
+		return NULL;
+	arena_reserve(s);
+	if (!s->arena_fixed && PM_GROW(s->arena, 1, s->arena_alloc)) {
 		free(s);
 		return NULL;
 	}
-	if (s)
-		s->arena[s->arena_len++] = '\0';   /* offset 0 is the empty string */
+	s->arena[s->arena_len++] = '\0';   /* offset 0 is the empty string */
 	return s;
 }
 
 void match_set_drop_indexes(struct match_set *s)
 {
+	match_index_invoices_join(s);
 	free(s->cust_inv);
 	s->cust_inv = NULL;
 	hidx_free(&s->ref_idx);
 	hidx_free(&s->amount_idx);
+	free(s->amt);
+	s->amt = NULL;
+	s->namt = 0;
 	mm_free(&s->name_tok);
 	match_names_free(s);
 }
+
+static void pn_map_free(struct match_set *s);
 
 void match_set_free(struct match_set *s)
 {
 	if (!s)
 		return;
-	free(s->arena);
+	match_index_invoices_join(s);
+	if (s->arena_fixed)
+		munmap(s->arena, ARENA_RESERVE);
+	else
+		free(s->arena);
 	free(s->inv);
 	free(s->pay);
 	free(s->cust);
@@ -162,6 +192,7 @@ void match_set_free(struct match_set *s)
 	smap_free(&s->strings);
 	smap_free(&s->cust_map);
 	smap_free(&s->payer_map);
+	pn_map_free(s);
 	match_set_drop_indexes(s);
 	mm_free(&s->name_tok);
 	free(s);
@@ -274,8 +305,13 @@ int match_set_add_invoice(struct match_set *s, const struct match_invoice_in *in
 	char key[NORM_KEY_MAX];
 	const char *ref = in->reference && *in->reference ? in->reference : in->invoice_id;
 	size_t kl = ref ? norm_ref_key(ref, strlen(ref), key, sizeof key) : 0;
-	int cur = currency_index(s, in->currency);
+	int cur;
 
+	if (s->early) {   /* an invoice after the payments: the early indexes miss it */
+		match_index_invoices_join(s);
+		match_set_drop_indexes(s);
+	}
+	cur = currency_index(s, in->currency);
 	if (cur < 0 || s->ninv >= (1u << 28) || PM_GROW(s->inv, s->ninv + 1, s->ainv))
 		return -1;
 	v = &s->inv[s->ninv];
@@ -297,6 +333,71 @@ int match_set_add_invoice(struct match_set *s, const struct match_invoice_in *in
 		s->cust[v->cust].count++;
 	s->ninv++;
 	return 0;
+}
+
+static void pn_map_free(struct match_set *s)
+{
+	free(s->pn_key);
+	free(s->pn_val);
+	s->pn_key = NULL;
+	s->pn_val = NULL;
+	s->pn_cap = s->pn_n = 0;
+}
+
+static size_t pn_slot(const struct match_set *s, uint64_t key)
+{
+	size_t j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (s->pn_cap - 1);
+
+	while (s->pn_key[j] && s->pn_key[j] != key)
+		j = (j + 1) & (s->pn_cap - 1);
+	return j;
+}
+
+static int pn_map_grow(struct match_set *s)
+{
+	size_t cap = s->pn_cap ? s->pn_cap * 2 : 4096, old = s->pn_cap;
+	uint64_t *ok = s->pn_key;
+	int32_t *ov = s->pn_val;
+
+	s->pn_key = calloc(cap, sizeof *s->pn_key);
+	s->pn_val = malloc(cap * sizeof *s->pn_val);
+	if (!s->pn_key || !s->pn_val) {
+		free(s->pn_key);
+		free(s->pn_val);
+		s->pn_key = ok;
+		s->pn_val = ov;
+		return -1;
+	}
+	s->pn_cap = cap;
+	for (size_t i = 0; i < old; i++)
+		if (ok[i]) {
+			size_t j = pn_slot(s, ok[i]);
+
+			s->pn_key[j] = ok[i];
+			s->pn_val[j] = ov[i];
+		}
+	free(ok);
+	free(ov);
+	return 0;
+}
+
+/* Returns the pnorm already made for the normalised forms of pn (payer names differing
+ * only in case, punctuation or spacing share one, and so one name memo), or pn's own index
+ * after recording it; -1 when out of memory. */
+static int32_t pn_shared(struct match_set *s, const struct pnorm *pn, int32_t idx)
+{
+	uint64_t key = ((uint64_t)pn->name << 32 | pn->name_full) + 1;
+	size_t j;
+
+	if ((s->pn_n + 1) * 2 > s->pn_cap && pn_map_grow(s))
+		return -1;
+	j = pn_slot(s, key);
+	if (s->pn_key[j])
+		return s->pn_val[j];
+	s->pn_key[j] = key;
+	s->pn_val[j] = idx;
+	s->pn_n++;
+	return idx;
 }
 
 /* Returns the normalised forms of payer name raw (computed once per distinct name). */
@@ -328,8 +429,14 @@ static const struct pnorm *payer_norm(struct match_set *s, const char *raw, uint
 		return NULL;
 	}
 	/* sl stays valid: interning above grew the arena and the other map, not this one */
-	sl->val = (int32_t)s->npnorm;
-	return &s->pnorm[s->npnorm++];
+	sl->val = pn_shared(s, pn, (int32_t)s->npnorm);
+	if (sl->val < 0) {
+		*off = UINT32_MAX;
+		return NULL;
+	}
+	if (sl->val == (int32_t)s->npnorm)
+		s->npnorm++;
+	return &s->pnorm[sl->val];
 }
 
 int match_set_add_payment(struct match_set *s, const struct match_payment_in *in)
@@ -340,6 +447,8 @@ int match_set_add_payment(struct match_set *s, const struct match_payment_in *in
 
 	if (cur < 0 || s->npay >= INT32_MAX || PM_GROW(s->pay, s->npay + 1, s->apay))
 		return -1;
+	if (s->npay == 0)
+		match_index_invoices_start(s);
 	p = &s->pay[s->npay];
 	memset(p, 0, sizeof *p);
 	p->row = in->row;
@@ -573,6 +682,7 @@ int match_set_index(struct match_set *s, const struct pm_config *cfg)
 	struct index_job j = { .s = s, .cfg = cfg, .first = !s->indexed };
 
 	atomic_init(&j.failed, 0);
+	match_index_invoices_join(s);
 	if (j.first && build_customers(s))
 		return -1;
 	/* the reference index takes as long as all the others together: two tasks */
@@ -585,6 +695,7 @@ int match_set_index(struct match_set *s, const struct pm_config *cfg)
 		 * interns afresh */
 		smap_free(&s->strings);
 		smap_free(&s->payer_map);
+		pn_map_free(s);
 	}
 	return 0;
 }

@@ -61,6 +61,9 @@ void hidx_emit(struct hidx *x, uint64_t h, int32_t val);
 /* Returns the postings tagged (uint32_t)h, [ret, *end), in emission order (buckets are
  * sorted by tag); a tag may still be another key's: verify each. */
 const struct hent *hidx_bucket_of(const struct hidx *x, uint64_t h, const struct hent **end);
+/* Prefetches the directory entry of hash h (stage 0), then, once it has arrived, the
+ * start of its bucket (stage 1): lookups of many keys overlap their cache misses. */
+void hidx_prefetch(const struct hidx *x, uint64_t h, int stage);
 void hidx_free(struct hidx *x);
 
 /* A string map over the arena (open addressing, offset 0 = empty): interns repeated
@@ -124,9 +127,21 @@ struct pnorm {
 	uint16_t name_len, name_full_len;
 };
 
+/* One invoice of an amount list (match_amount_list): the fields the amount scans read, so
+ * that a scan reads one contiguous list. */
+struct amt_ent {
+	int32_t inv, cust;
+	pm_date idate;
+	uint16_t key_len;
+	uint8_t by_amount;           /* listed by its original amount (its open balance differs) */
+	uint8_t last;                /* the list's last entry */
+};
+
 struct match_set {
 	char *arena;
 	size_t arena_len, arena_alloc;
+	int arena_fixed;             /* reserved once, never moves (match_index.c) */
+	struct early_index *early;   /* invoice indexes being built while payments load */
 	struct minv *inv;
 	size_t ninv, ainv;
 	struct mpay *pay;
@@ -145,11 +160,16 @@ struct match_set {
 	struct smap strings;         /* repeated strings (names, customer ids), interned once */
 	struct smap cust_map;        /* customer id -> customer */
 	struct smap payer_map;       /* raw payer name -> pnorm */
-	struct hidx ref_idx, amount_idx;
+	uint64_t *pn_key;            /* normalised (name, full name) offsets + 1 -> pnorm */
+	int32_t *pn_val;
+	size_t pn_cap, pn_n;
+	struct hidx ref_idx, amount_idx;   /* amount_idx: one posting per list, val = its start */
+	struct amt_ent *amt;         /* the amount lists, one after the other */
+	size_t namt;
 	struct mmap_idx name_tok;
 	struct name_sig *csig;       /* per customer: its name's signature (match_names.c) */
 	struct sim_tok *ctok;        /* their tokens */
-	struct name_memo *_Atomic *memo;   /* per pnorm: its name-token candidates, lazily */
+	_Atomic int32_t *memo;       /* per pnorm: its name customer + 2 (0 not yet, 1 none) */
 	size_t nmemo;
 	int index_workers;           /* threads for match_set_index (match_compute sets it) */
 	int indexed;
@@ -166,21 +186,17 @@ int match_set_index(struct match_set *set, const struct pm_config *cfg);
 int match_set_is_rejected(const struct match_set *set, int64_t prow, int64_t irow);
 /* Writes the (currency, amount) key of the amount index into key[10]. */
 void match_amount_key(uint16_t cur, int64_t amount, char key[10]);
-/* An iterator over the verified postings of one key of the amount or reference index. */
+/* An iterator over the verified postings of one key of the reference index. */
 struct hidx_iter {
 	const struct hent *p, *end;
 	uint32_t tag;
-	uint16_t cur;
-	int64_t amount;
 	const char *key;
 	size_t len;
 };
 
-/* Starts it over the invoices listed under (cur, amount): open balance or original amount
- * equal, in invoice order; match_amount_next returns the next invoice or -1. */
-void match_amount_iter(const struct match_set *s, uint16_t cur, int64_t amount,
-                       struct hidx_iter *it);
-int32_t match_amount_next(const struct match_set *s, struct hidx_iter *it);
+/* Returns the first entry of the list of invoices whose open balance or original amount is
+ * (cur, amount), in invoice order up to the entry marked last; NULL when there is none. */
+const struct amt_ent *match_amount_list(const struct match_set *s, uint16_t cur, int64_t amount);
 /* Starts it over the postings (inv << 3 | src << 2 | kind) of reference key k[0..kl) (k must
  * outlive it); match_ref_next returns the next posting or -1. */
 void match_ref_iter(const struct match_set *s, const char *k, size_t kl, struct hidx_iter *it);
@@ -190,6 +206,13 @@ int match_build_ref(struct match_set *set);
 int match_build_amount(struct match_set *set);
 /* Marks each payment repeating an earlier one (dup_of); returns 0 or -1. */
 int match_mark_duplicates(struct match_set *set, int64_t window);
+/* Once the invoices are all added (at the first payment), starts building the indexes that
+ * read only them (references, amounts) on a thread while the payments are added: the
+ * arena must not move (arena_fixed), no invoice may be added afterwards, and
+ * index_workers must be > 1. Does nothing otherwise or for a small set. */
+void match_index_invoices_start(struct match_set *set);
+/* Waits for that thread (if any); a build that failed is dropped, to be redone. */
+void match_index_invoices_join(struct match_set *set);
 /* Frees the blocking indexes once scoring is over (the resolver needs none of them). */
 void match_set_drop_indexes(struct match_set *set);
 
@@ -217,7 +240,7 @@ struct worker {
 	struct cand cands[MAX_CANDS];
 	int ncands;
 	int32_t cust_seen[64];
-	float cust_sim[64];
+	double cust_sim[64];
 	int ncust_seen;
 	int64_t sub_amount[SUBSET_MAX_ITEMS];
 	int32_t sub_inv[SUBSET_MAX_ITEMS];
@@ -333,8 +356,12 @@ int match_names_worker_init(struct worker *w, const struct match_set *set);
 void match_names_worker_free(struct worker *w);
 /* Returns the slot of customer c in w's per-payment name cache (cust_seen), or -1. */
 int match_names_seen(struct worker *w, int32_t c);
-/* Caches sim for customer c in w when a slot is free (the cache keeps a float). */
+/* Caches sim for customer c in w when a slot is free. */
 void match_names_remember(struct worker *w, int32_t c, double sim);
+/* Prefetches what bounding a payer name's similarity to customer c reads (its signature
+ * and record), NAME_PREFETCH_FAR comparisons ahead. */
+#define NAME_PREFETCH_FAR 8
+void match_names_prefetch(const struct match_set *set, int32_t c);
 /* Forgets the memos of an earlier match_compute (they depend on the configuration). */
 void match_names_reset(struct match_set *set);
 /* Writes the customers a payer name is compared with when no amount helps (the postings of
@@ -342,12 +369,10 @@ void match_names_reset(struct match_set *set);
  * max of them) to occ; returns their count. The name blocking walks NAME_WALK_MAX. */
 #define NAME_WALK_MAX 200
 int match_names_walk(const struct match_set *set, const struct mpay *p, int32_t *occ, int max);
-/* Returns the memo of p's payer name for the customers of its walk (computed once per
- * distinct name, by whichever worker needs it first), NULL when there is none. */
-const struct name_memo *match_names_memo(const struct mctx *ctx, struct worker *w,
-                                         const struct mpay *p);
-/* match_name_sim for a customer of p's walk, answered from memo m. */
-double match_names_memo_sim(const struct name_memo *m, struct worker *w, int32_t c);
+/* Returns the customer p's payer name points to without help from the amount (the best
+ * customer of its walk, at least fuzzy_threshold and clearly ahead), -1 none; decided once
+ * per distinct normalised name. */
+int32_t match_names_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p);
 /* Returns the payer-name similarity of p to customer c: exact (sim_name) when it is at
  * least fuzzy_threshold - 0.05; below that, a bound that is also below it. */
 double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c);

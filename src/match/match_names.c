@@ -13,20 +13,8 @@
 /* Token lists longer than this are too common to say anything about a customer. */
 #define NAME_TOKEN_MAX_LIST 1000
 
-/* The customers of a payer name's walk whose similarity reaches the exact range: sim[0..n)
- * then their customers, ascending (memo_cust); the others are below fuzzy_threshold -
- * NAME_EXACT_MARGIN. About 76 entries a name at 1M, so 12 bytes an entry. */
-struct name_memo {
-	int32_t n, unused;
-	double sim[];
-};
-
-static const int32_t *memo_cust(const struct name_memo *m)
-{
-	return (const int32_t *)(m->sim + m->n);
-}
-
-static struct name_memo NO_CANDIDATES = { .n = 0 };
+/* The lead the name customer needs over every other customer of its walk. */
+#define NAME_LEAD 0.02
 
 int match_names_build(struct match_set *s)
 {
@@ -67,19 +55,14 @@ int match_names_build(struct match_set *s)
 
 void match_names_reset(struct match_set *s)
 {
-	for (size_t i = 0; s->memo && i < s->nmemo; i++) {
-		struct name_memo *m = atomic_load(&s->memo[i]);
-
-		if (m != &NO_CANDIDATES)
-			free(m);
-		atomic_store(&s->memo[i], NULL);
-	}
+	for (size_t i = 0; s->memo && i < s->nmemo; i++)
+		atomic_store(&s->memo[i], 0);
 }
 
 void match_names_free(struct match_set *s)
 {
 	match_names_reset(s);
-	free(s->memo);
+	free((void *)s->memo);
 	s->memo = NULL;
 	free(s->csig);
 	free(s->ctok);
@@ -135,7 +118,7 @@ void match_names_remember(struct worker *w, int32_t c, double sim)
 	if (n >= (int)(sizeof w->cust_seen / sizeof w->cust_seen[0]))
 		return;
 	w->cust_seen[n] = c;
-	w->cust_sim[n] = (float)sim;
+	w->cust_sim[n] = sim;
 	w->ncust_seen = n + 1;
 	if (w->seen_ep) {
 		w->seen_ep[c] = w->seen_epoch;
@@ -143,34 +126,44 @@ void match_names_remember(struct worker *w, int32_t c, double sim)
 	}
 }
 
+/* Returns an upper bound of p's similarity to customer c from c's signature (the prefix
+ * bonus looks at 4 characters of its name), 2 when the truncation rule (a prefix of 10 or
+ * more lifts to 0.97) applies: that one is never skipped. Needs s->csig. */
+static double name_bound(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                         int32_t c)
+{
+	const struct match_set *s = ctx->set;
+	const struct name_sig *cs = &s->csig[c];
+	const char *pn = arena_str(s, p->name), *pf = arena_str(s, p->name_full);
+
+	if (p->name_full_len >= 10 && p->name_full_len < cs->full_len && pf[0] == cs->full0 &&
+	    memcmp(pf, arena_str(s, s->cust[c].name_full), p->name_full_len) == 0)
+		return 2.0;
+	if (w->psig_of != p) {
+		sim_sig_make(pn, p->name_len, &w->psig, w->ptok);
+		w->psig_of = p;
+	}
+	return sim_name_bound(pn, p->name_len, &w->psig, w->ptok, cs->head, cs->name_len,
+	                      &cs->sig, s->ctok + cs->tok);
+}
+
+static double name_exact(const struct match_set *s, const struct mpay *p, int32_t c)
+{
+	const struct mcust *cu = &s->cust[c];
+
+	return sim_name(arena_str(s, p->name), p->name_len, arena_str(s, cu->name), cu->name_len,
+	                arena_str(s, p->name_full), p->name_full_len, arena_str(s, cu->name_full),
+	                cu->name_full_len);
+}
+
 double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c)
 {
 	const struct match_set *s = ctx->set;
-	const char *pn = arena_str(s, p->name), *pf = arena_str(s, p->name_full);
-	const struct mcust *cu;
+	double floor = ctx->cfg->matching.fuzzy_threshold - NAME_EXACT_MARGIN, ub;
 
-	/* the bound reads only the signature (head: the prefix bonus looks at 4 characters);
-	 * the truncation rule lifts a prefix to 0.97: never skipped */
-	if (s->csig) {
-		const struct name_sig *cs = &s->csig[c];
-		double floor = ctx->cfg->matching.fuzzy_threshold - NAME_EXACT_MARGIN, ub;
-
-		if (!(p->name_full_len >= 10 && p->name_full_len < cs->full_len &&
-		      pf[0] == cs->full0 &&
-		      memcmp(pf, arena_str(s, s->cust[c].name_full), p->name_full_len) == 0)) {
-			if (w->psig_of != p) {
-				sim_sig_make(pn, p->name_len, &w->psig, w->ptok);
-				w->psig_of = p;
-			}
-			ub = sim_name_bound(pn, p->name_len, &w->psig, w->ptok, cs->head, cs->name_len,
-			                    &cs->sig, s->ctok + cs->tok);
-			if (ub < floor - 1e-6)
-				return ub;
-		}
-	}
-	cu = &s->cust[c];
-	return sim_name(pn, p->name_len, arena_str(s, cu->name), cu->name_len, pf,
-	                p->name_full_len, arena_str(s, cu->name_full), cu->name_full_len);
+	if (s->csig && (ub = name_bound(ctx, w, p, c)) < floor - 1e-6)
+		return ub;
+	return name_exact(s, p, c);
 }
 
 int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *occ, int max)
@@ -198,90 +191,91 @@ int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *o
 	return nocc;
 }
 
-/* Computes the memo of p's payer name: the walk's customers in the exact range. */
-static struct name_memo *memo_make(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+void match_names_prefetch(const struct match_set *s, int32_t c)
 {
-	int32_t occ[NAME_WALK_MAX], cust[NAME_WALK_MAX];
-	double sims[NAME_WALK_MAX];
-	int nocc = match_names_walk(ctx->set, p, occ, NAME_WALK_MAX), n = 0;
-	double floor = ctx->cfg->matching.fuzzy_threshold - NAME_EXACT_MARGIN - 1e-6;
-	struct name_memo *m;
-
-	for (int k = 0; k < nocc; k++) {
-		int dup = 0;
-		double sim;
-
-		for (int j = 0; j < n && !dup; j++)
-			dup = cust[j] == occ[k];
-		if (dup || (sim = match_names_sim(ctx, w, p, occ[k])) < floor)
-			continue;
-		cust[n] = occ[k];
-		sims[n++] = sim;
-	}
-	if (n == 0)
-		return &NO_CANDIDATES;
-	m = malloc(sizeof *m + (size_t)n * (sizeof m->sim[0] + sizeof cust[0]));
-	if (!m)
-		return NULL;
-	m->n = n;
-	/* insertion sort by customer: at most NAME_WALK_MAX entries, once per name */
-	for (int k = 1; k < n; k++)
-		for (int j = k; j > 0 && cust[j - 1] > cust[j]; j--) {
-			int32_t tc = cust[j];
-			double ts = sims[j];
-
-			cust[j] = cust[j - 1];
-			sims[j] = sims[j - 1];
-			cust[j - 1] = tc;
-			sims[j - 1] = ts;
-		}
-	memcpy(m->sim, sims, (size_t)n * sizeof sims[0]);
-	memcpy((int32_t *)(m->sim + n), cust, (size_t)n * sizeof cust[0]);
-	return m;
+	/* both ends: a 52-byte signature or a 28-byte record may span two cache lines */
+	__builtin_prefetch(&s->csig[c]);
+	__builtin_prefetch((const char *)&s->csig[c + 1] - 1);
+	__builtin_prefetch(&s->cust[c]);
+	__builtin_prefetch((const char *)&s->cust[c + 1] - 1);
 }
 
-const struct name_memo *match_names_memo(const struct mctx *ctx, struct worker *w,
-                                         const struct mpay *p)
+struct name_cand {
+	double ub;
+	int32_t c;
+};
+
+/* Highest bound first, then customer. */
+static int cand_by_bound(const void *x, const void *y)
+{
+	const struct name_cand *a = x, *b = y;
+
+	if (a->ub != b->ub)
+		return a->ub > b->ub ? -1 : 1;
+	return a->c < b->c ? -1 : a->c > b->c;
+}
+
+/* Decides the customer of p's payer name: among the customers of its walk, the one with the
+ * highest similarity (the lower index on a tie) when it reaches fuzzy_threshold and every
+ * other one is more than NAME_LEAD below it; -1 otherwise. Similarities below the exact
+ * range count as 0. Comparing in the order of the bounds, the search stops at the first
+ * bound that can neither reach the best nor come within NAME_LEAD of it: most of a walk's
+ * customers (~170 at 1M) are then never compared in full. */
+static int32_t names_decide(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
 	const struct match_set *s = ctx->set;
-	struct name_memo *m, *expect = NULL;
+	int32_t occ[NAME_WALK_MAX], best = -1;
+	struct name_cand cand[NAME_WALK_MAX];
+	int nocc = match_names_walk(s, p, occ, NAME_WALK_MAX), n = 0;
+	double fuzzy = ctx->cfg->matching.fuzzy_threshold, floor = fuzzy - NAME_EXACT_MARGIN;
+	double bs = 0, second = 0;
 
-	if (!s->memo || !s->csig || p->pn < 0 || (size_t)p->pn >= s->nmemo || !p->name_len)
-		return NULL;
-	m = atomic_load(&s->memo[p->pn]);
-	if (m)
-		return m;
-	m = memo_make(ctx, w, p);
-	if (!m)
-		return NULL;
-	/* workers may race to the same name: they compute the same memo, the first one stays */
-	if (!atomic_compare_exchange_strong(&s->memo[p->pn], &expect, m)) {
-		if (m != &NO_CANDIDATES)
-			free(m);
-		m = expect;
+	for (int k = 0; k < nocc; k++) {
+		if (s->csig && k + NAME_PREFETCH_FAR < nocc)
+			match_names_prefetch(s, occ[k + NAME_PREFETCH_FAR]);
+		cand[n].ub = s->csig ? name_bound(ctx, w, p, occ[k]) : 2.0;
+		cand[n].c = occ[k];
+		n += cand[n].ub >= floor - 1e-6;
 	}
-	return m;
+	qsort(cand, (size_t)n, sizeof cand[0], cand_by_bound);
+	for (int k = 0; k < n; k++) {
+		double lim = (bs > fuzzy ? bs : fuzzy) - NAME_LEAD, sim;
+
+		if (cand[k].ub < lim - 1e-6)
+			break;
+		if (k && cand[k].c == cand[k - 1].c)
+			continue;   /* a customer sharing two words is walked twice */
+		sim = name_exact(s, p, cand[k].c);
+		if (sim < floor)
+			sim = 0;
+		if (sim > bs || (sim == bs && cand[k].c < best)) {
+			second = bs;
+			bs = sim;
+			best = cand[k].c;
+		} else if (sim > second) {
+			second = sim;
+		}
+	}
+	if (best < 0 || bs < fuzzy || bs - second < NAME_LEAD)
+		return -1;
+	/* its similarity serves again (evidence, explanation) while this payment is scored */
+	if (match_names_seen(w, best) < 0)
+		match_names_remember(w, best, bs);
+	return best;
 }
 
-double match_names_memo_sim(const struct name_memo *m, struct worker *w, int32_t c)
+int32_t match_names_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
-	int i = match_names_seen(w, c);
-	double sim = 0;
-	const int32_t *cu = memo_cust(m);
-	int lo = 0, hi = m->n;
+	const struct match_set *s = ctx->set;
+	int32_t v;
 
-	if (i >= 0)
-		return w->cust_sim[i];
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (cu[mid] < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < m->n && cu[lo] == c)
-		sim = m->sim[lo];
-	match_names_remember(w, c, sim);
-	return sim;
+	if (!s->memo || p->pn < 0 || (size_t)p->pn >= s->nmemo || !p->name_len)
+		return names_decide(ctx, w, p);
+	v = atomic_load(&s->memo[p->pn]);
+	if (v)
+		return v - 2;
+	/* workers may race to the same name: they decide the same customer */
+	v = names_decide(ctx, w, p);
+	atomic_store(&s->memo[p->pn], v + 2);
+	return v;
 }

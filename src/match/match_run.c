@@ -172,6 +172,8 @@ int match_run(struct store *st, const struct pm_config *cfg, const struct match_
 		return pm_error_set(err, PM_ESOFTWARE, "matching: out of memory");
 	if (progress)
 		progress_stage(progress, match_stage_name(MSTAGE_LOADING), 0, 0);
+	/* so that the invoices' indexes may be built on a second thread while payments load */
+	set->index_workers = opt && opt->workers > 0 ? opt->workers : config_workers(cfg);
 	rc = store_match_load(st, &sink, err);
 	load_ns = pm_now_ns() - t0;
 	if (!rc && progress && progress_cancelled(progress))

@@ -502,6 +502,45 @@ static void test_name_only_payment_of_a_common_round_amount_is_found(void **stat
 	assert_int_equal(a->status, MSTATUS_SUGGESTED);
 }
 
+/* 150 customers share the word NORDWIND with the payer; the one it names comes last. */
+static void nordwind_customers(void)
+{
+	for (int i = 0; i < 150; i++) {
+		char cust[16], name[48];
+
+		snprintf(cust, sizeof cust, "N%d", i);
+		snprintf(name, sizeof name, "Nordwind Filler%03d Handel GmbH", i);
+		inv(i + 1, "", cust, name, 3, 1, 77700 + i, NULL);
+	}
+	inv(151, "", "C1", "Nordwind Logistik AG", 3, 2, 100000, NULL);
+	inv(152, "", "C1", "Nordwind Logistik AG", 3, 3, 250000, NULL);
+	inv(153, "", "C1", "Nordwind Logistik AG", 3, 4, 400000, NULL);
+}
+
+/* The payer name's customer is decided over its whole walk, however late it comes. */
+static void test_name_customer_found_late_in_a_long_walk(void **state)
+{
+	(void)state;
+	nordwind_customers();
+	pay(1, "", "", "", "NORDWIND LOGISTIK", 3, 20, 650000, NULL);
+	run(2);
+	assert_non_null(alloc_of(1, 152));
+	assert_non_null(alloc_of(1, 153));
+	assert_int_equal(alloc_of(1, 152)->rule, RULE_MULTI_SUM);
+	assert_int_equal(allocs_of_payment(1), 2);
+}
+
+/* A second customer of the same name ties with the first: the name decides nothing. */
+static void test_name_customer_tied_by_a_late_customer_is_none(void **state)
+{
+	(void)state;
+	nordwind_customers();
+	inv(154, "", "C2", "Nordwind Logistik GmbH", 3, 5, 90000, NULL);
+	pay(1, "", "", "", "NORDWIND LOGISTIK", 3, 20, 650000, NULL);
+	run(2);
+	assert_int_equal(allocs_of_payment(1), 0);
+}
+
 /* Listed references of two customers: only the payment's customer's are combined. */
 static void test_listed_references_of_another_customer_are_not_combined(void **state)
 {
@@ -661,6 +700,8 @@ int main(void)
 		T(test_digit_run_of_a_verbatim_reference_names_no_other_invoice),
 		T(test_typo_hitting_another_reference_competes_by_amount),
 		T(test_name_only_payment_of_a_common_round_amount_is_found),
+		T(test_name_customer_found_late_in_a_long_walk),
+		T(test_name_customer_tied_by_a_late_customer_is_none),
 		T(test_listed_references_of_another_customer_are_not_combined),
 		T(test_partial_payment_quoting_the_invoice_number_is_suggested),
 		T(test_customer_number_or_shared_number_is_not_an_invoice_number),
