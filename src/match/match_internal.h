@@ -340,13 +340,19 @@ int match_subset_sum(const int64_t *amounts, int n, int64_t target, int min_k, i
 /* Runs fn(ctx, chunk_index, worker) for every chunk on nworkers threads (1 = inline) with
  * the usual signals blocked in the workers. Returns 0, or -1 when a thread failed to
  * start (the remaining chunks then run inline). */
-/* A customer name's signature for sim_name_bound; its tokens are set->ctok[tok..]. */
+/* A customer name's signature for sim_name_bound, one 128-byte record (two cache lines)
+ * holding everything a bound reads: the name's lengths, first 4 bytes, the full name's first
+ * 16 (the truncation rule's prefix test) and up to NAME_SIG_TOKENS tokens (more are in
+ * set->ctok[tok..]). */
+#define NAME_SIG_TOKENS 4
 struct name_sig {
 	struct sim_sig sig;
 	uint32_t tok;
-	uint16_t name_len, full_len;   /* the customer's, so that a skipped comparison reads */
-	char head[4], full0;           /* no other memory: name's first 4, full name's first */
+	uint16_t name_len, full_len;
+	char head[4], full_head[16];
+	struct sim_tok itok[NAME_SIG_TOKENS];
 };
+_Static_assert(sizeof(struct name_sig) == 128, "a name signature is two cache lines");
 
 /* Builds / frees the customers' name signatures; build returns 0 or -1 (out of memory). */
 int match_names_build(struct match_set *set);
@@ -359,7 +365,7 @@ int match_names_seen(struct worker *w, int32_t c);
 /* Caches sim for customer c in w when a slot is free. */
 void match_names_remember(struct worker *w, int32_t c, double sim);
 /* Prefetches what bounding a payer name's similarity to customer c reads (its signature
- * and record), NAME_PREFETCH_FAR comparisons ahead. */
+ * record, two cache lines), NAME_PREFETCH_FAR comparisons ahead. */
 #define NAME_PREFETCH_FAR 8
 void match_names_prefetch(const struct match_set *set, int32_t c);
 /* Forgets the memos of an earlier match_compute (they depend on the configuration). */

@@ -21,7 +21,8 @@ int match_names_build(struct match_set *s)
 	size_t ntok = 0;
 
 	match_names_free(s);
-	s->csig = malloc((s->ncust ? s->ncust : 1) * sizeof *s->csig);
+	/* records aligned on cache lines: a bound reads two lines, fetched together */
+	s->csig = aligned_alloc(64, (s->ncust ? s->ncust : 1) * sizeof *s->csig);
 	s->ctok = NULL;
 	if (!s->csig)
 		return -1;
@@ -29,7 +30,8 @@ int match_names_build(struct match_set *s)
 		struct sim_tok tok[SIM_MAX_TOKENS];
 
 		sim_sig_make(arena_str(s, s->cust[c].name), s->cust[c].name_len, &s->csig[c].sig, tok);
-		ntok += s->csig[c].sig.ntok;
+		if (s->csig[c].sig.ntok > NAME_SIG_TOKENS)
+			ntok += s->csig[c].sig.ntok;
 	}
 	s->ctok = malloc((ntok ? ntok : 1) * sizeof *s->ctok);
 	s->memo = calloc(s->npnorm ? s->npnorm : 1, sizeof *s->memo);
@@ -40,15 +42,22 @@ int match_names_build(struct match_set *s)
 	for (size_t c = 0; c < s->ncust; c++) {
 		const struct mcust *cu = &s->cust[c];
 		struct name_sig *cs = &s->csig[c];
+		struct sim_tok tok[SIM_MAX_TOKENS];
 
-		sim_sig_make(arena_str(s, cu->name), cu->name_len, &cs->sig, s->ctok + ntok);
-		cs->tok = (uint32_t)ntok;
-		ntok += cs->sig.ntok;
+		memset(cs, 0, sizeof *cs);
+		sim_sig_make(arena_str(s, cu->name), cu->name_len, &cs->sig, tok);
+		if (cs->sig.ntok > NAME_SIG_TOKENS) {
+			memcpy(s->ctok + ntok, tok, cs->sig.ntok * sizeof tok[0]);
+			cs->tok = (uint32_t)ntok;
+			ntok += cs->sig.ntok;
+		} else {
+			memcpy(cs->itok, tok, cs->sig.ntok * sizeof tok[0]);
+		}
 		cs->name_len = cu->name_len;
 		cs->full_len = cu->name_full_len;
-		memset(cs->head, 0, sizeof cs->head);
 		memcpy(cs->head, arena_str(s, cu->name), cu->name_len < 4 ? cu->name_len : 4);
-		cs->full0 = *arena_str(s, cu->name_full);
+		memcpy(cs->full_head, arena_str(s, cu->name_full),
+		       cu->name_full_len < sizeof cs->full_head ? cu->name_full_len : sizeof cs->full_head);
 	}
 	return 0;
 }
@@ -135,16 +144,19 @@ static double name_bound(const struct mctx *ctx, struct worker *w, const struct 
 	const struct match_set *s = ctx->set;
 	const struct name_sig *cs = &s->csig[c];
 	const char *pn = arena_str(s, p->name), *pf = arena_str(s, p->name_full);
+	size_t n = p->name_full_len, h = n < sizeof cs->full_head ? n : sizeof cs->full_head;
 
-	if (p->name_full_len >= 10 && p->name_full_len < cs->full_len && pf[0] == cs->full0 &&
-	    memcmp(pf, arena_str(s, s->cust[c].name_full), p->name_full_len) == 0)
+	/* the full name's first 16 bytes are in the record: the rest is read only when they
+	 * agree (the customer's full name is longer than n, so they are all there) */
+	if (n >= 10 && n < cs->full_len && memcmp(pf, cs->full_head, h) == 0 &&
+	    (n == h || memcmp(pf + h, arena_str(s, s->cust[c].name_full) + h, n - h) == 0))
 		return 2.0;
 	if (w->psig_of != p) {
 		sim_sig_make(pn, p->name_len, &w->psig, w->ptok);
 		w->psig_of = p;
 	}
-	return sim_name_bound(pn, p->name_len, &w->psig, w->ptok, cs->head, cs->name_len,
-	                      &cs->sig, s->ctok + cs->tok);
+	return sim_name_bound(pn, p->name_len, &w->psig, w->ptok, cs->head, cs->name_len, &cs->sig,
+	                      cs->sig.ntok > NAME_SIG_TOKENS ? s->ctok + cs->tok : cs->itok);
 }
 
 static double name_exact(const struct match_set *s, const struct mpay *p, int32_t c)
@@ -193,11 +205,8 @@ int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *o
 
 void match_names_prefetch(const struct match_set *s, int32_t c)
 {
-	/* both ends: a 52-byte signature or a 28-byte record may span two cache lines */
 	__builtin_prefetch(&s->csig[c]);
-	__builtin_prefetch((const char *)&s->csig[c + 1] - 1);
-	__builtin_prefetch(&s->cust[c]);
-	__builtin_prefetch((const char *)&s->cust[c + 1] - 1);
+	__builtin_prefetch((const char *)&s->csig[c] + 64);
 }
 
 struct name_cand {
