@@ -213,22 +213,40 @@ static void gather_refs(const struct mctx *ctx, struct worker *w, const struct m
 }
 
 /* Prefetches what the scan of an amount list will read a few entries ahead of e: the
- * invoices' reference keys (names = 0) or their customers' names (names = 1). The list is
- * contiguous and its last entry is marked: the lookahead stops there. */
+ * invoices' records, then (half as far ahead, once a record has arrived) their reference
+ * keys (names = 0), or their customers' name signatures (names = 1). The list is contiguous
+ * and its last entry is marked: the lookahead stops there. */
 #define LIST_AHEAD 6
 static void prefetch_list(const struct match_set *s, const struct amt_ent *e, int names)
 {
-	const struct amt_ent *a = e;
+	const struct amt_ent *a = e, *half = e;
 
-	for (int d = 0; d < LIST_AHEAD && !a->last; d++)
+	for (int d = 0; d < LIST_AHEAD && !a->last; d++) {
 		a++;
-	if (a == e || (names && a->cust < 0))
+		if (d < LIST_AHEAD / 2)
+			half = a;
+	}
+	if (a == e)
 		return;
-	if (!names) {
-		__builtin_prefetch(&s->inv[a->inv]);
+	if (names) {
+		if (a->cust >= 0)
+			match_names_prefetch(s, a->cust);
 		return;
 	}
-	match_names_prefetch(s, a->cust);
+	__builtin_prefetch(&s->inv[a->inv]);
+	if (half != e)
+		__builtin_prefetch(arena_str(s, s->inv[half->inv].key));
+}
+
+/* Returns true when some length in the set lens (bit n: length n; a length of 64 or more
+ * sets every bit) is within k of len; may say true when none is, never false when one is. */
+static int length_near(uint64_t lens, unsigned len, int k)
+{
+	unsigned lo = len > (unsigned)k ? len - (unsigned)k : 0, hi = len + (unsigned)k;
+
+	if (hi >= 63)
+		return (lens >> (lo < 63 ? lo : 63)) != 0;
+	return ((lens >> lo) & (((uint64_t)2 << (hi - lo)) - 1)) != 0;
 }
 
 /* A one-character typo or transposition in a long reference, accepted only for invoices of
@@ -237,13 +255,19 @@ static void gather_typos(const struct mctx *ctx, struct worker *w, const struct 
 {
 	const struct amt_ent *e;
 	int k = (int)ctx->cfg->matching.max_typos;
+	uint64_t lens = 0;
 
 	if (k <= 0 || !w->keys.n)
 		return;
+	/* k edits change the length by at most k: an invoice key whose length is more than k
+	 * away from every payment key's is not read at all */
+	for (int ki = 0; ki < w->keys.n; ki++)
+		if (w->keys.len[ki] >= 5)
+			lens |= w->keys.len[ki] < 64 ? (uint64_t)1 << w->keys.len[ki] : ~(uint64_t)0;
 	e = match_amount_list(ctx->set, p->cur, p->unapplied);
-	for (uint32_t j = 0; e && j < MAX_AMOUNT_SCAN; j++, e++) {
+	for (uint32_t j = 0; lens && e && j < MAX_AMOUNT_SCAN; j++, e++) {
 		prefetch_list(ctx->set, e, 0);
-		if (e->key_len >= 5)
+		if (e->key_len >= 5 && length_near(lens, e->key_len, k))
 			typo_hit(ctx, w, p, e->inv, k);
 		if (e->last)
 			break;
