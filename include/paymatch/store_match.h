@@ -32,7 +32,14 @@ struct store_match_sink {
 	int (*invoice)(void *ctx, const struct store_match_invoice *inv);
 	int (*payment)(void *ctx, const struct store_match_payment *pay);
 	int (*rejected)(void *ctx, int64_t payment_row, int64_t invoice_row);
+	/* Optional: shown the rows STORE_MATCH_AHEAD_FAR (stage 0) and STORE_MATCH_AHEAD_NEAR
+	 * (stage 1) places ahead of the one being handed over, one of inv and pay non-NULL, so
+	 * that the sink can prefetch what it will look up for them. */
+	void (*ahead)(void *ctx, const struct store_match_invoice *inv,
+	              const struct store_match_payment *pay, int stage);
 };
+#define STORE_MATCH_AHEAD_FAR 16
+#define STORE_MATCH_AHEAD_NEAR 8
 
 /* Streams the open invoices and payments in rowid order and the rejected pairs to sink.
  * Kept decisions (status confirmed/manual) reduce the open amounts; auto and suggested

@@ -250,6 +250,36 @@ static uint32_t intern_in(struct match_set *s, struct smap *m, const char *str,
 	return sl->off;
 }
 
+/* Prefetches the slot where str would be in m (stage 0) or, once that has arrived, the
+ * string the slot holds (stage 1): the lookup of a row a few places later then finds both
+ * in the cache. */
+static void smap_prefetch(const struct match_set *s, const struct smap *m, const char *str,
+                          int stage)
+{
+	size_t len = str ? strlen(str) : 0;
+	const struct smap_slot *sl;
+
+	if (!len || !m->cap)
+		return;
+	sl = &m->slots[(uint32_t)match_hash(str, len) & (m->cap - 1)];
+	if (stage == 0)
+		__builtin_prefetch(sl);
+	else if (sl->off)
+		__builtin_prefetch(s->arena + sl->off);
+}
+
+void match_set_prefetch_invoice(const struct match_set *s, const char *customer_id, int stage)
+{
+	smap_prefetch(s, &s->cust_map, customer_id, stage);
+}
+
+void match_set_prefetch_payment(const struct match_set *s, const char *payer,
+                                const char *customer_id, int stage)
+{
+	smap_prefetch(s, &s->payer_map, payer, stage);
+	smap_prefetch(s, &s->strings, customer_id, stage);
+}
+
 static uint32_t intern_shared(struct match_set *s, const char *str)
 {
 	struct smap_slot *sl;

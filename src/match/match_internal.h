@@ -180,6 +180,11 @@ static inline const char *arena_str(const struct match_set *s, uint32_t off)
 	return s->arena + off;
 }
 
+/* Prefetch (stage 0: slots, stage 1: their strings) what adding an invoice of that
+ * customer id / a payment of that payer and customer id will look up. */
+void match_set_prefetch_invoice(const struct match_set *set, const char *customer_id, int stage);
+void match_set_prefetch_payment(const struct match_set *set, const char *payer,
+                                const char *customer_id, int stage);
 /* Builds customers, indexes, duplicate marks; returns 0 or -1 (out of memory). */
 int match_set_index(struct match_set *set, const struct pm_config *cfg);
 /* Returns true when the (payment, invoice) pair was rejected by a reviewer. */

@@ -57,6 +57,15 @@ static int sink_payment(void *ctx, const struct store_match_payment *v)
 	return match_set_add_payment(ctx, &in) ? PM_ESOFTWARE : 0;
 }
 
+static void sink_ahead(void *ctx, const struct store_match_invoice *inv,
+                       const struct store_match_payment *pay, int stage)
+{
+	if (inv)
+		match_set_prefetch_invoice(ctx, inv->customer_id, stage);
+	else
+		match_set_prefetch_payment(ctx, pay->payer_name, pay->customer_id, stage);
+}
+
 static int sink_rejected(void *ctx, int64_t prow, int64_t irow)
 {
 	return match_set_add_rejected(ctx, prow, irow) ? PM_ESOFTWARE : 0;
@@ -162,7 +171,8 @@ int match_run(struct store *st, const struct pm_config *cfg, const struct match_
               struct pm_progress *progress, struct match_summary *out, struct pm_error *err)
 {
 	struct match_set *set = match_set_new();
-	struct store_match_sink sink = { set, sink_invoice, sink_payment, sink_rejected };
+	struct store_match_sink sink = { set, sink_invoice, sink_payment, sink_rejected,
+	                                 sink_ahead };
 	struct match_result *r = NULL;
 	int64_t t0 = pm_now_ns(), load_ns;
 	int rc;

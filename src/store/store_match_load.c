@@ -139,28 +139,69 @@ static int fill_batch(struct loader *ld, struct batch *b)
 	return 0;
 }
 
+static void invoice_at(const struct batch *b, int i, struct store_match_invoice *v)
+{
+	const char *t = b->text.buf;
+	const uint32_t *o = b->off[i];
+
+	*v = (struct store_match_invoice){ .row = b->num[i][0], .amount = b->num[i][1],
+		.open = b->num[i][2], .invoice_id = t + o[0], .customer_id = t + o[1],
+		.customer_name = t + o[2], .invoice_date = t + o[3], .due_date = t + o[4],
+		.currency = t + o[5], .reference = t + o[6] };
+}
+
+static void payment_at(const struct batch *b, int i, struct store_match_payment *p)
+{
+	const char *t = b->text.buf;
+	const uint32_t *o = b->off[i];
+
+	*p = (struct store_match_payment){ .row = b->num[i][0], .amount = b->num[i][1],
+		.unapplied = b->num[i][2], .payment_id = t + o[0], .payment_date = t + o[1],
+		.currency = t + o[2], .payer_name = t + o[3], .customer_id = t + o[4],
+		.reference = t + o[5], .memo = t + o[6] };
+}
+
+/* Shows the sink row i of b ahead of time (stage: see store_match_sink.ahead). */
+static void show_ahead(const struct store_match_sink *sink, const struct batch *b, int i,
+                       int stage)
+{
+	struct store_match_invoice v;
+	struct store_match_payment p;
+
+	if (i >= b->n)
+		return;
+	if (b->kind == 0) {
+		invoice_at(b, i, &v);
+		sink->ahead(sink->ctx, &v, NULL, stage);
+	} else {
+		payment_at(b, i, &p);
+		sink->ahead(sink->ctx, NULL, &p, stage);
+	}
+}
+
 /* Hands the rows of b to the sink; returns its nonzero status, if any. */
 static int drain_batch(const struct store_match_sink *sink, const struct batch *b)
 {
-	const char *t = b->text.buf;
-
+	for (int i = 0; sink->ahead && i < STORE_MATCH_AHEAD_FAR; i++)
+		show_ahead(sink, b, i, 0);
+	for (int i = 0; sink->ahead && i < STORE_MATCH_AHEAD_NEAR; i++)
+		show_ahead(sink, b, i, 1);
 	for (int i = 0; i < b->n; i++) {
-		const uint32_t *o = b->off[i];
 		int stop;
 
+		if (sink->ahead) {
+			show_ahead(sink, b, i + STORE_MATCH_AHEAD_FAR, 0);
+			show_ahead(sink, b, i + STORE_MATCH_AHEAD_NEAR, 1);
+		}
 		if (b->kind == 0) {
-			struct store_match_invoice v = { .row = b->num[i][0], .amount = b->num[i][1],
-				.open = b->num[i][2], .invoice_id = t + o[0], .customer_id = t + o[1],
-				.customer_name = t + o[2], .invoice_date = t + o[3], .due_date = t + o[4],
-				.currency = t + o[5], .reference = t + o[6] };
+			struct store_match_invoice v;
 
+			invoice_at(b, i, &v);
 			stop = sink->invoice(sink->ctx, &v);
 		} else {
-			struct store_match_payment p = { .row = b->num[i][0], .amount = b->num[i][1],
-				.unapplied = b->num[i][2], .payment_id = t + o[0], .payment_date = t + o[1],
-				.currency = t + o[2], .payer_name = t + o[3], .customer_id = t + o[4],
-				.reference = t + o[5], .memo = t + o[6] };
+			struct store_match_payment p;
 
+			payment_at(b, i, &p);
 			stop = sink->payment(sink->ctx, &p);
 		}
 		if (stop)

@@ -105,7 +105,7 @@ static int teardown(void **state)
 }
 
 struct seen {
-	int64_t inv_next, pay_next, ninv, npay, stop_after;
+	int64_t inv_next, pay_next, ninv, npay, stop_after, nahead;
 	int bad;
 };
 
@@ -163,10 +163,21 @@ static int on_rejected(void *ctx, int64_t prow, int64_t irow)
 	return 0;
 }
 
+/* A row shown ahead is one the sink has not been handed yet, of the table being read. */
+static void on_ahead(void *ctx, const struct store_match_invoice *v,
+                     const struct store_match_payment *p, int stage)
+{
+	struct seen *s = ctx;
+
+	s->bad |= (v == NULL) == (p == NULL) || stage < 0 || stage > 1 ||
+	          (v && v->row < s->inv_next) || (p && p->row < s->pay_next);
+	s->nahead++;
+}
+
 static int load(struct seen *s, struct pm_error *err)
 {
 	struct store *st;
-	struct store_match_sink sink = { s, on_invoice, on_payment, on_rejected };
+	struct store_match_sink sink = { s, on_invoice, on_payment, on_rejected, on_ahead };
 	int rc;
 
 	assert_int_equal(store_open(path, STORE_READWRITE, 1000, &st, err), 0);
@@ -191,6 +202,8 @@ static void test_load_streams_every_open_item_in_row_order(void **state)
 	assert_false(s.bad);
 	assert_int_equal(s.ninv, ninv);
 	assert_int_equal(s.npay, npay);
+	/* every row is shown twice ahead of time: once far, once near */
+	assert_int_equal(s.nahead, 2 * (ninv + npay));
 }
 
 static void test_load_stops_with_the_sinks_status(void **state)
