@@ -594,6 +594,12 @@ static int build_customers(struct match_set *s)
 		s->cust[c].first = at;
 		at += s->cust[c].count;
 	}
+	return 0;
+}
+
+/* Resolves the payments' customer ids to customers. */
+static void resolve_payment_customers(struct match_set *s)
+{
 	for (size_t i = 0; i < s->npay; i++) {
 		const char *id = arena_str(s, s->pay[i].cust_id);
 		size_t l = strlen(id);
@@ -602,7 +608,6 @@ static int build_customers(struct match_set *s)
 
 		s->pay[i].cust = sl ? sl->val : -1;
 	}
-	return 0;
 }
 
 /* Lays out each customer's open invoices sorted by due date, then row (rebuilt when a
@@ -681,10 +686,24 @@ struct index_job {
 };
 
 /* Everything but the reference index (the largest, task 0): disjoint fields of the set. */
-static int build_others(struct match_set *s, const struct pm_config *cfg, int first)
+/* The invoices' and payments' side (task 0: the reference index, unless the payments'
+ * load built it, then the payments' customers, duplicates and rejected pairs) and the
+ * customers' side (task 1: names, name tokens, invoice lists, signatures, amounts). Each
+ * writes only its own fields; both read the arena, which task 1 appends to: they run
+ * together only when it never moves (arena_fixed). */
+static int build_payment_side(struct match_set *s, const struct pm_config *cfg, int first)
 {
-	if (first && (match_mark_duplicates(s, cfg->matching.duplicate_window_days) ||
-	              build_rejected(s)))
+	if (!s->ref_idx.dir && match_build_ref(s))
+		return -1;
+	if (!first)
+		return 0;
+	resolve_payment_customers(s);
+	return match_mark_duplicates(s, cfg->matching.duplicate_window_days) || build_rejected(s);
+}
+
+static int build_customer_side(struct match_set *s, int first)
+{
+	if (first && build_customers(s))
 		return -1;
 	if (!s->name_tok.vals && build_name_tokens(s))
 		return -1;
@@ -700,9 +719,9 @@ static void index_task(void *ctx, size_t task, int w)
 
 	(void)w;
 	if (task == 0)
-		rc = j->s->ref_idx.dir ? 0 : match_build_ref(j->s);
+		rc = build_payment_side(j->s, j->cfg, j->first);
 	else
-		rc = build_others(j->s, j->cfg, j->first);
+		rc = build_customer_side(j->s, j->first);
 	if (rc)
 		atomic_store(&j->failed, 1);
 }
@@ -713,10 +732,7 @@ int match_set_index(struct match_set *s, const struct pm_config *cfg)
 
 	atomic_init(&j.failed, 0);
 	match_index_invoices_join(s);
-	if (j.first && build_customers(s))
-		return -1;
-	/* the reference index takes as long as all the others together: two tasks */
-	match_pool_run(s->index_workers > 1 ? 2 : 1, 2, index_task, &j);
+	match_pool_run(s->index_workers > 1 && s->arena_fixed ? 2 : 1, 2, index_task, &j);
 	if (atomic_load(&j.failed))
 		return -1;
 	if (j.first) {
