@@ -615,6 +615,22 @@ static void id_parts(const char *id, char *num, size_t *nl, char *let, size_t *l
 	}
 }
 
+void match_id_key(const char *id, struct id_key *k)
+{
+	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
+	size_t nl, ll;
+
+	id_parts(id, num, &nl, let, &ll);
+	memset(k, 0, sizeof *k);
+	k->nl = (uint8_t)nl;
+	k->ll = (uint8_t)ll;
+	k->packed = nl <= 19 && ll <= 8;   /* 19 digits fit in 64 bits, 8 letters in 8 bytes */
+	for (size_t i = 0; k->packed && i < nl; i++)
+		k->num = k->num * 10 + (uint64_t)(num[i] - '0');
+	if (k->packed)
+		memcpy(&k->let, let, ll);
+}
+
 /* Returns true when customer id b has the number num and the letters let (or the payer
  * typed none): a, as typed, is b with its case, punctuation, prefix or zeros changed. */
 static int id_is_like(const char *b, const char *num, size_t nl, const char *let, size_t ll)
@@ -646,12 +662,26 @@ static int32_t loose_id_customer(const struct match_set *s, const struct mpay *p
 	size_t nl, ll;
 	int nocc;
 
+	struct id_key pk;
+
 	id_parts(arena_str(s, p->cust_id), num, &nl, let, &ll);
 	if (nl < 3)
 		return -1;
+	match_id_key(arena_str(s, p->cust_id), &pk);
 	nocc = match_names_walk(s, p, occ, MAX_ID_CHECKS);
 	for (int k = 0; k < nocc; k++) {
-		if (occ[k] == found || !id_is_like(arena_str(s, s->cust[occ[k]].id), num, nl, let, ll))
+		const struct id_key *ck = s->cid ? &s->cid[occ[k]] : NULL;
+		int like;
+
+		if (occ[k] == found)
+			continue;
+		/* the packed parts decide when both fit them; otherwise the strings */
+		if (ck && ck->packed && pk.packed)
+			like = ck->nl == pk.nl && ck->num == pk.num &&
+			       (!pk.ll || (ck->ll == pk.ll && ck->let == pk.let));
+		else
+			like = id_is_like(arena_str(s, s->cust[occ[k]].id), num, nl, let, ll);
+		if (!like)
 			continue;
 		if (found >= 0)
 			return -1;

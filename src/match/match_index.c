@@ -163,6 +163,8 @@ void match_set_drop_indexes(struct match_set *s)
 	s->cust_inv = NULL;
 	hidx_free(&s->ref_idx);
 	hidx_free(&s->amount_idx);
+	free(s->cid);
+	s->cid = NULL;
 	free(s->amt);
 	s->amt = NULL;
 	s->namt = 0;
@@ -701,10 +703,21 @@ static int build_payment_side(struct match_set *s, const struct pm_config *cfg, 
 	return match_mark_duplicates(s, cfg->matching.duplicate_window_days) || build_rejected(s);
 }
 
+/* The parts of every customer's id, for the loose id lookup (NULL when out of memory:
+ * it then compares the strings). */
+static void build_id_keys(struct match_set *s)
+{
+	s->cid = malloc((s->ncust ? s->ncust : 1) * sizeof *s->cid);
+	for (size_t c = 0; s->cid && c < s->ncust; c++)
+		match_id_key(arena_str(s, s->cust[c].id), &s->cid[c]);
+}
+
 static int build_customer_side(struct match_set *s, int first)
 {
 	if (first && build_customers(s))
 		return -1;
+	if (!s->cid)
+		build_id_keys(s);
 	if (!s->name_tok.vals && build_name_tokens(s))
 		return -1;
 	if ((!s->cust_inv && build_cust_inv(s)) || (!s->csig && match_names_build(s)))

@@ -137,6 +137,16 @@ struct amt_ent {
 	uint8_t last;                /* the list's last entry */
 };
 
+/* A customer id's number (digits, leading zeros dropped) and letters (upper case), packed
+ * when they fit (packed = 0: compare the strings). */
+struct id_key {
+	uint64_t num, let;
+	uint8_t nl, ll, packed;
+};
+
+/* Fills k from customer id id. */
+void match_id_key(const char *id, struct id_key *k);
+
 struct match_set {
 	char *arena;
 	size_t arena_len, arena_alloc;
@@ -148,6 +158,7 @@ struct match_set {
 	size_t npay, apay;
 	struct mcust *cust;
 	size_t ncust, acust;
+	struct id_key *cid;          /* per customer: its id's parts (loose id lookups) */
 	char (*curs)[4];
 	size_t ncur, acur;
 	struct cinv *cust_inv;       /* customers' open invoices, see mcust.first */
