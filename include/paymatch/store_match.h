@@ -37,6 +37,14 @@ struct store_match_sink {
 	 * that the sink can prefetch what it will look up for them. */
 	void (*ahead)(void *ctx, const struct store_match_invoice *inv,
 	              const struct store_match_payment *pay, int stage);
+	/* Optional: called once every invoice was handed over, before any payment when the
+	 * tables are read one after the other (concurrent = 0), or on the invoices' thread while
+	 * payments may still arrive on the other (concurrent = 1). */
+	void (*invoices_done)(void *ctx, int concurrent);
+	/* Nonzero: invoice and payment (and ahead) may be called at the same time from two
+	 * threads, each table in order on one thread; the load then reads the payments on a
+	 * second connection. */
+	int parallel;
 };
 #define STORE_MATCH_AHEAD_FAR 16
 #define STORE_MATCH_AHEAD_NEAR 8

@@ -235,20 +235,32 @@ void match_index_invoices_start(struct match_set *s)
 	}
 }
 
+static void drop_invoice_indexes(struct match_set *s)
+{
+	hidx_free(&s->ref_idx);
+	hidx_free(&s->amount_idx);
+	free(s->amt);
+	s->amt = NULL;
+	s->namt = 0;
+}
+
 void match_index_invoices_join(struct match_set *s)
 {
 	if (!s->early)
 		return;
 	pthread_join(s->early->tid, NULL);
-	if (s->early->failed) {
-		hidx_free(&s->ref_idx);
-		hidx_free(&s->amount_idx);
-		free(s->amt);
-		s->amt = NULL;
-		s->namt = 0;
-	}
+	if (s->early->failed)
+		drop_invoice_indexes(s);
 	free(s->early);
 	s->early = NULL;
+}
+
+void match_index_invoices_build(struct match_set *s)
+{
+	if (s->ref_idx.dir || s->amount_idx.dir || s->indexed)
+		return;
+	if (match_build_ref(s) || match_build_amount(s))
+		drop_invoice_indexes(s);
 }
 
 const struct amt_ent *match_amount_list(const struct match_set *s, uint16_t cur, int64_t amount)

@@ -1,5 +1,6 @@
 /* The snapshot: interned strings, open invoices and payments, and the blocking indexes
  * (reference keys, customer ids, name tokens, amounts) built once before scoring. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,7 @@ const int32_t *mm_get(const struct mmap_idx *m, const char *key, size_t len, uin
  * (pages are only backed once written) means it never moves, so a thread may read the
  * invoices' strings while payments are still being added (match_index_invoices_start). */
 #define ARENA_RESERVE ((size_t)UINT32_MAX)
+#define ARENA_HALF ((size_t)1 << 31)
 
 static void arena_reserve(struct match_set *s)
 {
@@ -139,16 +141,31 @@ static void arena_reserve(struct match_set *s)
 	s->arena = a;
 	s->arena_alloc = ARENA_RESERVE;
 	s->arena_fixed = 1;
+	s->parena_len = ARENA_HALF;
 }
 
 struct match_set *match_set_new(void)
 {
-	struct match_set *s = calloc(1, sizeof *s);
+	/* aligned: its field groups must each start a cache line (match_internal.h) */
+	struct match_set *s = aligned_alloc(_Alignof(struct match_set), sizeof *s);
 
 	if (!s)
 		return NULL;
+	memset(s, 0, sizeof *s);
+	/* 256 KB of address space, touched as currencies come: never moves (currency_index) */
+	s->curs = malloc(MAX_CURRENCIES * sizeof *s->curs);
+	if (!s->curs) {
+		free(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->cur_mu, NULL);
+	atomic_init(&s->ncur, 0);
 	arena_reserve(s);
 	if (!s->arena_fixed && PM_GROW(s->arena, 1, s->arena_alloc)) {
+		pthread_mutex_destroy(&s->cur_mu);
+		free(s->curs);
+	pthread_mutex_destroy(&s->cur_mu);
+	smap_free(&s->pstrings);
 		free(s);
 		return NULL;
 	}
@@ -200,31 +217,35 @@ void match_set_free(struct match_set *s)
 	free(s);
 }
 
-/* Copies len bytes of str into the arena; returns its offset, or UINT32_MAX when full. */
-static uint32_t intern_n(struct match_set *s, const char *str, size_t len)
+/* Copies len bytes of str into the arena, into the invoices' and customers' half (side 0)
+ * or the payments' half (side 1) of a reserved arena, so that the two sides may be added
+ * from two threads; returns its offset, or UINT32_MAX when full. */
+static uint32_t intern_n(struct match_set *s, int side, const char *str, size_t len)
 {
+	size_t *at = side && s->arena_fixed ? &s->parena_len : &s->arena_len;
+	size_t end = !s->arena_fixed ? UINT32_MAX : side ? ARENA_RESERVE : ARENA_HALF;
 	uint32_t off;
 
 	if (!str || !len)
 		return 0;
-	if (s->arena_len + len + 1 > UINT32_MAX || PM_GROW(s->arena, s->arena_len + len + 1,
-	                                                   s->arena_alloc))
+	if (*at + len + 1 > end ||
+	    (!s->arena_fixed && PM_GROW(s->arena, *at + len + 1, s->arena_alloc)))
 		return UINT32_MAX;
-	off = (uint32_t)s->arena_len;
+	off = (uint32_t)*at;
 	memcpy(s->arena + off, str, len);
 	s->arena[off + len] = '\0';
-	s->arena_len += len + 1;
+	*at += len + 1;
 	return off;
 }
 
-static uint32_t intern(struct match_set *s, const char *str)
+static uint32_t intern(struct match_set *s, int side, const char *str)
 {
-	return str ? intern_n(s, str, strlen(str)) : 0;
+	return str ? intern_n(s, side, str, strlen(str)) : 0;
 }
 
 /* Interns str once in map m (names and customer ids repeat across thousands of rows);
  * returns its offset (UINT32_MAX when out of memory) and its slot in *slot. */
-static uint32_t intern_in(struct match_set *s, struct smap *m, const char *str,
+static uint32_t intern_in(struct match_set *s, int side, struct smap *m, const char *str,
                           struct smap_slot **slot)
 {
 	size_t len = str ? strlen(str) : 0;
@@ -239,7 +260,7 @@ static uint32_t intern_in(struct match_set *s, struct smap *m, const char *str,
 	if (!sl)
 		return UINT32_MAX;
 	if (!sl->off) {
-		uint32_t off = intern_n(s, str, len);
+		uint32_t off = intern_n(s, side, str, len);
 
 		if (off == UINT32_MAX)
 			return UINT32_MAX;
@@ -279,29 +300,54 @@ void match_set_prefetch_payment(const struct match_set *s, const char *payer,
                                 const char *customer_id, int stage)
 {
 	smap_prefetch(s, &s->payer_map, payer, stage);
-	smap_prefetch(s, &s->strings, customer_id, stage);
+	smap_prefetch(s, &s->pstrings, customer_id, stage);
 }
 
-static uint32_t intern_shared(struct match_set *s, const char *str)
+/* Interns str once on its side (each side has its own map: see intern_n). */
+static uint32_t intern_shared(struct match_set *s, int side, const char *str)
 {
 	struct smap_slot *sl;
 
-	return intern_in(s, &s->strings, str, &sl);
+	return intern_in(s, side, side ? &s->pstrings : &s->strings, str, &sl);
 }
 
+static int find_currency(const struct match_set *s, const char c[4], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(s->curs[i], c, 4) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Returns the index of currency cur, adding it when new; -1 when the table is full. The
+ * table never moves and an entry is complete before the count says it exists, so the two
+ * sides of a load (see intern_n) may look up at once; adding takes the lock. */
 static int currency_index(struct match_set *s, const char *cur)
 {
 	char c[4] = { 0 };
+	size_t n;
+	int i;
 
 	if (cur)
 		strncpy(c, cur, 3);
-	for (size_t i = 0; i < s->ncur; i++)
-		if (memcmp(s->curs[i], c, 4) == 0)
-			return (int)i;
-	if (s->ncur >= 65535 || PM_GROW(s->curs, s->ncur + 1, s->acur))
-		return -1;
-	memcpy(s->curs[s->ncur], c, 4);
-	return (int)s->ncur++;
+	i = find_currency(s, c, atomic_load_explicit(&s->ncur, memory_order_acquire));
+	if (i >= 0)
+		return i;
+	pthread_mutex_lock(&s->cur_mu);
+	n = atomic_load_explicit(&s->ncur, memory_order_relaxed);
+	i = find_currency(s, c, n);
+	if (i < 0 && n < MAX_CURRENCIES) {
+		memcpy(s->curs[n], c, 4);
+		atomic_store_explicit(&s->ncur, n + 1, memory_order_release);
+		i = (int)n;
+	}
+	pthread_mutex_unlock(&s->cur_mu);
+	return i;
+}
+
+int match_set_concurrent_adds(const struct match_set *s)
+{
+	return s->arena_fixed;
 }
 
 /* Returns the customer of id (created at its first invoice, with that invoice's name), -1
@@ -309,7 +355,7 @@ static int currency_index(struct match_set *s, const char *cur)
 static int32_t customer_of(struct match_set *s, const char *id, const char *name)
 {
 	struct smap_slot *sl;
-	uint32_t off = intern_in(s, &s->cust_map, id, &sl);
+	uint32_t off = intern_in(s, 0, &s->cust_map, id, &sl);
 	struct mcust *c;
 
 	/* sl stays valid below: interning the name grows the arena, not this map */
@@ -324,7 +370,7 @@ static int32_t customer_of(struct match_set *s, const char *id, const char *name
 	c = &s->cust[s->ncust];
 	memset(c, 0, sizeof *c);
 	c->id = off;
-	c->raw_name = intern_shared(s, name);
+	c->raw_name = intern_shared(s, 0, name);
 	if (c->raw_name == UINT32_MAX)
 		return -2;
 	sl->val = (int32_t)s->ncust;
@@ -354,9 +400,9 @@ int match_set_add_invoice(struct match_set *s, const struct match_invoice_in *in
 	v->idate = in->invoice_date;
 	v->ddate = in->due_date;
 	v->cur = (uint16_t)cur;
-	v->id = intern(s, in->invoice_id);
-	v->ref = ref == in->invoice_id ? v->id : intern(s, ref);
-	v->key = intern_n(s, key, kl);
+	v->id = intern(s, 0, in->invoice_id);
+	v->ref = ref == in->invoice_id ? v->id : intern(s, 0, ref);
+	v->key = intern_n(s, 0, key, kl);
 	v->key_len = (uint16_t)kl;
 	v->cust = customer_of(s, in->customer_id, in->customer_name);
 	if (v->id == UINT32_MAX || v->ref == UINT32_MAX || v->key == UINT32_MAX || v->cust < -1)
@@ -440,7 +486,7 @@ static const struct pnorm *payer_norm(struct match_set *s, const char *raw, uint
 	char name[256], full[256];
 	size_t nl, fl;
 
-	*off = intern_in(s, &s->payer_map, raw, &sl);
+	*off = intern_in(s, 1, &s->payer_map, raw, &sl);
 	if (*off == UINT32_MAX || !sl)
 		return NULL;
 	if (sl->val >= 0)
@@ -452,8 +498,8 @@ static const struct pnorm *payer_norm(struct match_set *s, const char *raw, uint
 	nl = norm_name(raw, strlen(raw), name, sizeof name, 0);
 	fl = norm_name(raw, strlen(raw), full, sizeof full, NORM_NAME_KEEP_SUFFIX);
 	pn = &s->pnorm[s->npnorm];
-	pn->name = intern_shared(s, nl ? name : NULL);
-	pn->name_full = intern_shared(s, fl ? full : NULL);
+	pn->name = intern_shared(s, 1, nl ? name : NULL);
+	pn->name_full = intern_shared(s, 1, fl ? full : NULL);
 	pn->name_len = (uint16_t)nl;
 	pn->name_full_len = (uint16_t)fl;
 	if (pn->name == UINT32_MAX || pn->name_full == UINT32_MAX) {
@@ -479,8 +525,6 @@ int match_set_add_payment(struct match_set *s, const struct match_payment_in *in
 
 	if (cur < 0 || s->npay >= INT32_MAX || PM_GROW(s->pay, s->npay + 1, s->apay))
 		return -1;
-	if (s->npay == 0)
-		match_index_invoices_start(s);
 	p = &s->pay[s->npay];
 	memset(p, 0, sizeof *p);
 	p->row = in->row;
@@ -488,7 +532,7 @@ int match_set_add_payment(struct match_set *s, const struct match_payment_in *in
 	p->unapplied = in->unapplied;
 	p->date = in->date;
 	p->cur = (uint16_t)cur;
-	p->id = intern(s, in->payment_id);
+	p->id = intern(s, 1, in->payment_id);
 	pn = payer_norm(s, in->payer_name, &p->payer);
 	if (pn) {
 		p->name = pn->name;
@@ -496,9 +540,9 @@ int match_set_add_payment(struct match_set *s, const struct match_payment_in *in
 		p->name_full = pn->name_full;
 		p->name_full_len = pn->name_full_len;
 	}
-	p->ref = intern(s, in->reference);
-	p->memo = intern(s, in->memo);
-	p->cust_id = intern_shared(s, in->customer_id);
+	p->ref = intern(s, 1, in->reference);
+	p->memo = intern(s, 1, in->memo);
+	p->cust_id = intern_shared(s, 1, in->customer_id);
 	p->cust = -1;
 	p->dup_of = -1;
 	p->pn = pn ? (int32_t)(pn - s->pnorm) : -1;
@@ -577,8 +621,8 @@ static int cust_names(struct match_set *s, struct mcust *c)
 	size_t nl = norm_name(r, strlen(r), name, sizeof name, 0);
 	size_t fl = norm_name(r, strlen(r), full, sizeof full, NORM_NAME_KEEP_SUFFIX);
 
-	c->name = intern_n(s, name, nl);
-	c->name_full = intern_n(s, full, fl);
+	c->name = intern_n(s, 0, name, nl);
+	c->name_full = intern_n(s, 0, full, fl);
 	c->name_len = (uint16_t)nl;
 	c->name_full_len = (uint16_t)fl;
 	return c->name == UINT32_MAX || c->name_full == UINT32_MAX ? -1 : 0;
@@ -753,6 +797,7 @@ int match_set_index(struct match_set *s, const struct pm_config *cfg)
 		/* the interning maps only serve while items are added (~20 MB at 1M): a later add
 		 * interns afresh */
 		smap_free(&s->strings);
+		smap_free(&s->pstrings);
 		smap_free(&s->payer_map);
 		pn_map_free(s);
 	}

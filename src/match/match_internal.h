@@ -3,6 +3,7 @@
 #ifndef PAYMATCH_MATCH_INTERNAL_H
 #define PAYMATCH_MATCH_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -147,33 +148,45 @@ struct id_key {
 /* Fills k from customer id id. */
 void match_id_key(const char *id, struct id_key *k);
 
+/* The fields are grouped so that the two sides of a concurrent load (match_index.c) never
+ * write to a cache line the other one uses: shared read-mostly fields, then the invoices'
+ * side, then the payments' side, then what indexing builds. */
 struct match_set {
 	char *arena;
-	size_t arena_len, arena_alloc;
+	size_t arena_alloc;
 	int arena_fixed;             /* reserved once, never moves (match_index.c) */
+	int index_workers;           /* threads for match_set_index (match_compute sets it) */
+	int indexed;
+	char (*curs)[4];             /* MAX_CURRENCIES entries, never moves (match_index.c) */
+	_Atomic size_t ncur;
+	pthread_mutex_t cur_mu;      /* held to add a currency */
 	struct early_index *early;   /* invoice indexes being built while payments load */
+
+	_Alignas(64) size_t arena_len;   /* end of the invoices' side of the arena */
 	struct minv *inv;
 	size_t ninv, ainv;
-	struct mpay *pay;
-	size_t npay, apay;
 	struct mcust *cust;
 	size_t ncust, acust;
-	struct id_key *cid;          /* per customer: its id's parts (loose id lookups) */
-	char (*curs)[4];
-	size_t ncur, acur;
-	struct cinv *cust_inv;       /* customers' open invoices, see mcust.first */
+	struct smap strings;         /* repeated strings of invoices (customer names), once */
+	struct smap cust_map;        /* customer id -> customer */
+
+	_Alignas(64) size_t parena_len;  /* end of the payments' side (arena_fixed only) */
+	struct mpay *pay;
+	size_t npay, apay;
 	struct pnorm *pnorm;
 	size_t npnorm, apnorm;
-	uint64_t *rejected;          /* open-addressing set of payment_row*2^32^invoice_row */
-	size_t nrej, arej;
-	int64_t *rej_p, *rej_i;      /* pending rejected pairs (rows) */
-	size_t nrejp, arejp_p, arejp_i;
-	struct smap strings;         /* repeated strings (names, customer ids), interned once */
-	struct smap cust_map;        /* customer id -> customer */
+	struct smap pstrings;        /* repeated strings of payments (customer ids, names) */
 	struct smap payer_map;       /* raw payer name -> pnorm */
 	uint64_t *pn_key;            /* normalised (name, full name) offsets + 1 -> pnorm */
 	int32_t *pn_val;
 	size_t pn_cap, pn_n;
+
+	_Alignas(64) struct id_key *cid;  /* per customer: its id's parts (loose id lookups) */
+	struct cinv *cust_inv;       /* customers' open invoices, see mcust.first */
+	uint64_t *rejected;          /* open-addressing set of payment_row*2^32^invoice_row */
+	size_t nrej, arej;
+	int64_t *rej_p, *rej_i;      /* pending rejected pairs (rows) */
+	size_t nrejp, arejp_p, arejp_i;
 	struct hidx ref_idx, amount_idx;   /* amount_idx: one posting per list, val = its start */
 	struct amt_ent *amt;         /* the amount lists, one after the other */
 	size_t namt;
@@ -182,8 +195,6 @@ struct match_set {
 	struct sim_tok *ctok;        /* their tokens */
 	_Atomic int32_t *memo;       /* per pnorm: its name customer + 2 (0 not yet, 1 none) */
 	size_t nmemo;
-	int index_workers;           /* threads for match_set_index (match_compute sets it) */
-	int indexed;
 };
 
 static inline const char *arena_str(const struct match_set *s, uint32_t off)
@@ -222,6 +233,17 @@ int match_build_ref(struct match_set *set);
 int match_build_amount(struct match_set *set);
 /* Marks each payment repeating an earlier one (dup_of); returns 0 or -1. */
 int match_mark_duplicates(struct match_set *set, int64_t window);
+#define MAX_CURRENCIES 65535
+
+/* Returns true when invoices and payments may be added from two threads at once (each kind
+ * in order on one thread; the arena was reserved whole). */
+int match_set_concurrent_adds(const struct match_set *set);
+
+/* Builds the invoices' reference and amount indexes now, on the caller's thread, while
+ * payments may still be added on another (concurrent adds only); a failed build is dropped,
+ * to be redone. */
+void match_index_invoices_build(struct match_set *set);
+
 /* Once the invoices are all added (at the first payment), starts building the indexes that
  * read only them (references, amounts) on a thread while the payments are added: the
  * arena must not move (arena_fixed), no invoice may be added afterwards, and

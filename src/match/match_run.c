@@ -66,6 +66,18 @@ static void sink_ahead(void *ctx, const struct store_match_invoice *inv,
 		match_set_prefetch_payment(ctx, pay->payer_name, pay->customer_id, stage);
 }
 
+/* The invoices are all in: their indexes are built while the payments load, here on the
+ * invoices' thread when the two load at once, else on a thread of their own. */
+static void sink_invoices_done(void *ctx, int concurrent)
+{
+	struct match_set *set = ctx;
+
+	if (concurrent)
+		match_index_invoices_build(set);
+	else
+		match_index_invoices_start(set);
+}
+
 static int sink_rejected(void *ctx, int64_t prow, int64_t irow)
 {
 	return match_set_add_rejected(ctx, prow, irow) ? PM_ESOFTWARE : 0;
@@ -172,7 +184,7 @@ int match_run(struct store *st, const struct pm_config *cfg, const struct match_
 {
 	struct match_set *set = match_set_new();
 	struct store_match_sink sink = { set, sink_invoice, sink_payment, sink_rejected,
-	                                 sink_ahead };
+	                                 sink_ahead, sink_invoices_done, 0 };
 	struct match_result *r = NULL;
 	int64_t t0 = pm_now_ns(), load_ns;
 	int rc;
@@ -184,6 +196,8 @@ int match_run(struct store *st, const struct pm_config *cfg, const struct match_
 		progress_stage(progress, match_stage_name(MSTAGE_LOADING), 0, 0);
 	/* so that the invoices' indexes may be built on a second thread while payments load */
 	set->index_workers = opt && opt->workers > 0 ? opt->workers : config_workers(cfg);
+	/* invoices and payments load on two threads when the set takes both at once */
+	sink.parallel = set->index_workers > 1 && match_set_concurrent_adds(set);
 	rc = store_match_load(st, &sink, err);
 	load_ns = pm_now_ns() - t0;
 	if (!rc && progress && progress_cancelled(progress))

@@ -78,7 +78,8 @@ struct loader {
 	struct store *st;
 	const struct applied *ap[2];
 	sqlite3_stmt *stmt;
-	int kind;                  /* table being read; 2 = done */
+	int kind;                  /* table being read; end_kind = done */
+	int end_kind;              /* 1: invoices only, 2: to the end of payments */
 	size_t pos;
 	struct pm_error err;
 	int rc;
@@ -88,6 +89,8 @@ struct loader {
 	struct batch *b[NBATCH];
 	int full[NBATCH];
 	int stop;
+	int invoices_noted;
+	int sink_stop;             /* the payments' thread: the sink's stop status */
 };
 
 /* Fills b with the next rows of the current table (moving on to the next table when one
@@ -96,7 +99,7 @@ static int fill_batch(struct loader *ld, struct batch *b)
 {
 	b->n = 0;
 	b->text.len = 0;
-	while (ld->kind < 2) {
+	while (ld->kind < ld->end_kind) {
 		int rc = SQLITE_DONE;
 
 		if (!ld->stmt && store_prepare(ld->st, LOAD_SQL[ld->kind], &ld->stmt, &ld->err))
@@ -239,6 +242,17 @@ static void *reader_main(void *arg)
 	}
 }
 
+/* Tells the sink the invoices are all in when batch b is the first of the payments. */
+static void note_invoices_done(struct loader *ld, const struct store_match_sink *sink,
+                               const struct batch *b)
+{
+	if (b->kind == 1 && !ld->invoices_noted) {
+		ld->invoices_noted = 1;
+		if (sink->invoices_done)
+			sink->invoices_done(sink->ctx, 0);
+	}
+}
+
 /* Consumes the reader's batches in order; returns the sink's stop status or 0. */
 static int consume(struct loader *ld, const struct store_match_sink *sink)
 {
@@ -252,8 +266,10 @@ static int consume(struct loader *ld, const struct store_match_sink *sink)
 			pthread_cond_wait(&ld->cv, &ld->mu);
 		pthread_mutex_unlock(&ld->mu);
 		end = ld->b[k]->kind == 2;
-		if (!end)
+		if (!end) {
+			note_invoices_done(ld, sink, ld->b[k]);
 			stop = drain_batch(sink, ld->b[k]);
+		}
 		pthread_mutex_lock(&ld->mu);
 		ld->full[k] = 0;
 		ld->stop = stop != 0;
@@ -288,45 +304,124 @@ static int load_rows(struct loader *ld, const struct store_match_sink *sink)
 	}
 	do {
 		ld->rc = fill_batch(ld, ld->b[0]);
-		if (!ld->rc && ld->b[0]->kind != 2)
+		if (!ld->rc && ld->b[0]->kind != 2) {
+			note_invoices_done(ld, sink, ld->b[0]);
 			stop = drain_batch(sink, ld->b[0]);
+		}
 	} while (!ld->rc && !stop && ld->b[0]->kind != 2);
 	return stop;
+}
+
+static int loader_init(struct loader *ld, struct pm_error *err)
+{
+	int rc = 0;
+
+	pthread_mutex_init(&ld->mu, NULL);
+	pthread_cond_init(&ld->cv, NULL);
+	for (int k = 0; k < NBATCH; k++) {
+		ld->b[k] = malloc(sizeof *ld->b[k]);
+		if (ld->b[k])
+			strbuf_init(&ld->b[k]->text);
+		else
+			rc = pm_error_set(err, PM_EIO, "out of memory loading rows");
+	}
+	return rc;
+}
+
+static void loader_free(struct loader *ld)
+{
+	sqlite3_finalize(ld->stmt);
+	ld->stmt = NULL;
+	for (int k = 0; k < NBATCH; k++)
+		if (ld->b[k]) {
+			strbuf_release(&ld->b[k]->text);
+			free(ld->b[k]);
+			ld->b[k] = NULL;
+		}
+	pthread_cond_destroy(&ld->cv);
+	pthread_mutex_destroy(&ld->mu);
+}
+
+/* The status of a finished loader: the sink's stop, else its read error (into err). */
+static int loader_status(struct loader *ld, int stop, struct pm_error *err)
+{
+	if (stop)
+		return pm_error_set(err, stop, "loading stopped");
+	if (ld->rc) {
+		*err = ld->err;
+		return ld->rc;
+	}
+	return 0;
+}
+
+struct pay_job {
+	struct loader *ld;
+	const struct store_match_sink *sink;
+};
+
+static void *payments_main(void *arg)
+{
+	struct pay_job *j = arg;
+
+	j->ld->sink_stop = load_rows(j->ld, j->sink);
+	return NULL;
+}
+
+/* Reads the payments on a second connection and a thread of their own while this one reads
+ * the invoices (the sink said it can take both at once). Returns 1 when it could not start
+ * (the caller then reads both tables in turn), else 0 or an error. */
+static int load_both(struct store *st, const struct store_match_sink *sink,
+                     struct loader *li, struct pm_error *err)
+{
+	struct loader lp = { .ap = { li->ap[0], li->ap[1] }, .kind = 1, .end_kind = 2,
+	                     .invoices_noted = 1 };   /* invoices_done comes from this thread */
+	struct pay_job j = { &lp, sink };
+	sigset_t all, old;
+	pthread_t tid;
+	int rc, started;
+
+	if (store_open(store_path(st), STORE_READONLY, 5000, &lp.st, err)) {
+		pm_error_clear(err);
+		return 1;
+	}
+	rc = loader_init(&lp, err);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	started = !rc && pthread_create(&tid, NULL, payments_main, &j) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started) {
+		loader_free(&lp);
+		store_close(lp.st);
+		return rc ? rc : 1;
+	}
+	li->end_kind = 1;
+	rc = loader_status(li, load_rows(li, sink), err);
+	if (!rc && sink->invoices_done)
+		sink->invoices_done(sink->ctx, 1);
+	pthread_join(tid, NULL);
+	if (!rc)
+		rc = loader_status(&lp, lp.sink_stop, err);
+	loader_free(&lp);
+	store_close(lp.st);
+	return rc;
 }
 
 static int load_items(struct store *st, const struct store_match_sink *sink,
                       const struct applied *inv, const struct applied *pay,
                       struct pm_error *err)
 {
-	struct loader ld = { .st = st, .ap = { inv, pay } };
-	int stop = 0, rc = 0;
+	struct loader ld = { .st = st, .ap = { inv, pay }, .end_kind = 2 };
+	int rc = loader_init(&ld, err);
 
-	pthread_mutex_init(&ld.mu, NULL);
-	pthread_cond_init(&ld.cv, NULL);
-	for (int k = 0; k < NBATCH; k++) {
-		ld.b[k] = malloc(sizeof *ld.b[k]);
-		if (ld.b[k])
-			strbuf_init(&ld.b[k]->text);
-		else
-			rc = pm_error_set(err, PM_EIO, "out of memory loading rows");
+	if (!rc && sink->parallel)
+		rc = load_both(st, sink, &ld, err);
+	else if (!rc)
+		rc = 1;
+	if (rc == 1) {   /* one table after the other on this connection */
+		ld.end_kind = 2;
+		rc = loader_status(&ld, load_rows(&ld, sink), err);
 	}
-	if (!rc) {
-		stop = load_rows(&ld, sink);
-		if (stop)
-			rc = pm_error_set(err, stop, "loading stopped");
-		else if (ld.rc) {
-			*err = ld.err;
-			rc = ld.rc;
-		}
-	}
-	sqlite3_finalize(ld.stmt);
-	for (int k = 0; k < NBATCH; k++)
-		if (ld.b[k]) {
-			strbuf_release(&ld.b[k]->text);
-			free(ld.b[k]);
-		}
-	pthread_cond_destroy(&ld.cv);
-	pthread_mutex_destroy(&ld.mu);
+	loader_free(&ld);
 	return rc;
 }
 

@@ -104,9 +104,13 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* What the sink saw. With a parallel load the invoices' fields are written by one thread
+ * and the payments' (bad_pay, pay_next, npay) by the other. */
 struct seen {
 	int64_t inv_next, pay_next, ninv, npay, stop_after, nahead;
-	int bad;
+	int bad, bad_pay, parallel;
+	int done_calls, done_concurrent;
+	int64_t ninv_at_done;
 };
 
 /* Returns the open amount of invoice i under the fixture's allocations. */
@@ -147,7 +151,7 @@ static int on_payment(void *ctx, const struct store_match_payment *p)
 		s->pay_next++;
 	i = s->pay_next++;
 	snprintf(ref, sizeof ref, "R%lld", (long long)i);
-	s->bad |= p->row != i || p->amount != 2000 + i ||
+	s->bad_pay |= p->row != i || p->amount != 2000 + i ||
 	          p->unapplied != 2000 + i - (i % 7 == 0 ? 1000 + i : i % 5 == 0 ? 300 : 0) ||
 	          strcmp(p->reference, ref) != 0 || strcmp(p->memo, "memo") != 0 ||
 	          strcmp(p->customer_id, i % 2 ? "C1" : "") != 0;
@@ -174,10 +178,23 @@ static void on_ahead(void *ctx, const struct store_match_invoice *v,
 	s->nahead++;
 }
 
+static void on_invoices_done(void *ctx, int concurrent)
+{
+	struct seen *s = ctx;
+
+	s->done_calls++;
+	s->done_concurrent = concurrent;
+	s->ninv_at_done = s->ninv;
+	/* one after the other: no payment may have been handed over yet */
+	s->bad |= !concurrent && s->npay != 0;
+}
+
 static int load(struct seen *s, struct pm_error *err)
 {
 	struct store *st;
-	struct store_match_sink sink = { s, on_invoice, on_payment, on_rejected, on_ahead };
+	struct store_match_sink sink = { s, on_invoice, on_payment, on_rejected,
+	                                 s->parallel ? NULL : on_ahead, on_invoices_done,
+	                                 s->parallel };
 	int rc;
 
 	assert_int_equal(store_open(path, STORE_READWRITE, 1000, &st, err), 0);
@@ -200,10 +217,37 @@ static void test_load_streams_every_open_item_in_row_order(void **state)
 	}
 	assert_int_equal(load(&s, &err), 0);
 	assert_false(s.bad);
+	assert_false(s.bad_pay);
 	assert_int_equal(s.ninv, ninv);
 	assert_int_equal(s.npay, npay);
 	/* every row is shown twice ahead of time: once far, once near */
 	assert_int_equal(s.nahead, 2 * (ninv + npay));
+	assert_int_equal(s.done_calls, 1);
+	assert_int_equal(s.done_concurrent, 0);
+	assert_int_equal(s.ninv_at_done, ninv);
+}
+
+/* Invoices and payments on two threads: each table still in row order, all of them, and
+ * invoices_done once, on the invoices' thread, after the last invoice. */
+static void test_parallel_load_streams_both_tables_in_order(void **state)
+{
+	struct seen s = { .parallel = 1 };
+	struct pm_error err;
+	int64_t ninv = 0, npay = 0;
+
+	(void)state;
+	for (int64_t i = 1; i <= N; i++) {
+		ninv += invoice_open(i) > 0;
+		npay += i % 11 != 0;
+	}
+	assert_int_equal(load(&s, &err), 0);
+	assert_false(s.bad);
+	assert_false(s.bad_pay);
+	assert_int_equal(s.ninv, ninv);
+	assert_int_equal(s.npay, npay);
+	assert_int_equal(s.done_calls, 1);
+	assert_int_equal(s.done_concurrent, 1);
+	assert_int_equal(s.ninv_at_done, ninv);
 }
 
 static void test_load_stops_with_the_sinks_status(void **state)
@@ -224,6 +268,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_load_streams_every_open_item_in_row_order),
 		T(test_load_stops_with_the_sinks_status),
+		T(test_parallel_load_streams_both_tables_in_order),
 	};
 	return cmocka_run_group_tests_name("store_match_load", tests, NULL, NULL);
 }
