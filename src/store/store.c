@@ -109,6 +109,30 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* A bulk import or a large match write killed mid-way leaves a hot rollback journal
+ * (store_bulk.c) that only a connection allowed to write can roll back: a read-only
+ * connection fails with "attempt to write a readonly database". So a read-only open first
+ * lets a read-write connection read the schema, which rolls a hot journal back (a journal
+ * of a write still running is not hot: its writer holds the lock, and this just reads).
+ * stat() only: opening the journal here would drop SQLite's POSIX locks. */
+static void recover_hot_journal(const char *path, int64_t busy_timeout_ms)
+{
+	char *journal = sqlite3_mprintf("%s-journal", path);
+	struct stat sb;
+	sqlite3 *db = NULL;
+	bool exists = journal && stat(journal, &sb) == 0;
+
+	sqlite3_free(journal);
+	if (!exists)
+		return;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_busy_timeout(db, busy_timeout_ms > 0 ? (int)busy_timeout_ms : 5000);
+		sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+}
+
 int store_open(const char *path, int flags, int64_t busy_timeout_ms, struct store **out,
                struct pm_error *err)
 {
@@ -133,6 +157,7 @@ int store_open(const char *path, int flags, int64_t busy_timeout_ms, struct stor
 			goto fail;
 		}
 		oflags |= SQLITE_OPEN_READONLY;
+		recover_hot_journal(path, busy_timeout_ms);
 	} else {
 		oflags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	}

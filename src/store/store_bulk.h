@@ -1,5 +1,5 @@
 /* How the import's connection is set up for a bulk load and put back afterwards; for
- * src/store/store_import.c only. */
+ * src/store/store_import.c and the large writes of src/store/store_match.c only. */
 #ifndef PAYMATCH_STORE_BULK_H
 #define PAYMATCH_STORE_BULK_H
 
