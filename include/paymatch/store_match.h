@@ -41,6 +41,9 @@ struct store_match_sink {
 	 * tables are read one after the other (concurrent = 0), or on the invoices' thread while
 	 * payments may still arrive on the other (concurrent = 1). */
 	void (*invoices_done)(void *ctx, int concurrent);
+	/* Optional: called once every payment was handed over, on the thread that handed them
+	 * (concurrent: as for invoices_done), before store_match_load returns. */
+	void (*payments_done)(void *ctx, int concurrent);
 	/* Nonzero: invoice and payment (and ahead) may be called at the same time from two
 	 * threads, each table in order on one thread; the load then reads the payments on a
 	 * second connection. */

@@ -345,6 +345,12 @@ static int currency_index(struct match_set *s, const char *cur)
 	return i;
 }
 
+void match_set_mark_duplicates_now(struct match_set *s)
+{
+	if (!s->indexed && !s->dups_marked)
+		s->dups_marked = match_mark_duplicates(s, s->dup_window) == 0;
+}
+
 int match_set_concurrent_adds(const struct match_set *s)
 {
 	return s->arena_fixed;
@@ -744,7 +750,10 @@ static int build_payment_side(struct match_set *s, const struct pm_config *cfg, 
 	if (!first)
 		return 0;
 	resolve_payment_customers(s);
-	return match_mark_duplicates(s, cfg->matching.duplicate_window_days) || build_rejected(s);
+	if (!s->dups_marked && match_mark_duplicates(s, cfg->matching.duplicate_window_days))
+		return -1;
+	s->dups_marked = 1;
+	return build_rejected(s);
 }
 
 /* The parts of every customer's id, for the loose id lookup (NULL when out of memory:

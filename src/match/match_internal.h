@@ -180,6 +180,8 @@ struct match_set {
 	uint64_t *pn_key;            /* normalised (name, full name) offsets + 1 -> pnorm */
 	int32_t *pn_val;
 	size_t pn_cap, pn_n;
+	int64_t dup_window;          /* matching.duplicate_window_days, for ... */
+	int dups_marked;             /* ... match_set_mark_duplicates_now */
 
 	_Alignas(64) struct id_key *cid;  /* per customer: its id's parts (loose id lookups) */
 	struct cinv *cust_inv;       /* customers' open invoices, see mcust.first */
@@ -249,6 +251,10 @@ void match_index_invoices_build(struct match_set *set);
  * arena must not move (arena_fixed), no invoice may be added afterwards, and
  * index_workers must be > 1. Does nothing otherwise or for a small set. */
 void match_index_invoices_start(struct match_set *set);
+/* Marks the duplicate payments now, with set->dup_window, on the payments' thread of a
+ * concurrent load (the invoices may still be coming: it reads payments only); indexing
+ * then skips it. A failure leaves it to indexing. */
+void match_set_mark_duplicates_now(struct match_set *set);
 /* Waits for that thread (if any); a build that failed is dropped, to be redone. */
 void match_index_invoices_join(struct match_set *set);
 /* Frees the blocking indexes once scoring is over (the resolver needs none of them). */

@@ -78,6 +78,13 @@ static void sink_invoices_done(void *ctx, int concurrent)
 		match_index_invoices_start(set);
 }
 
+/* The payments are all in: on their own thread, their duplicates are marked at once. */
+static void sink_payments_done(void *ctx, int concurrent)
+{
+	if (concurrent)
+		match_set_mark_duplicates_now(ctx);
+}
+
 static int sink_rejected(void *ctx, int64_t prow, int64_t irow)
 {
 	return match_set_add_rejected(ctx, prow, irow) ? PM_ESOFTWARE : 0;
@@ -183,8 +190,9 @@ int match_run(struct store *st, const struct pm_config *cfg, const struct match_
               struct pm_progress *progress, struct match_summary *out, struct pm_error *err)
 {
 	struct match_set *set = match_set_new();
-	struct store_match_sink sink = { set, sink_invoice, sink_payment, sink_rejected,
-	                                 sink_ahead, sink_invoices_done, 0 };
+	struct store_match_sink sink = { .ctx = set, .invoice = sink_invoice,
+		.payment = sink_payment, .rejected = sink_rejected, .ahead = sink_ahead,
+		.invoices_done = sink_invoices_done, .payments_done = sink_payments_done };
 	struct match_result *r = NULL;
 	int64_t t0 = pm_now_ns(), load_ns;
 	int rc;
@@ -196,6 +204,7 @@ int match_run(struct store *st, const struct pm_config *cfg, const struct match_
 		progress_stage(progress, match_stage_name(MSTAGE_LOADING), 0, 0);
 	/* so that the invoices' indexes may be built on a second thread while payments load */
 	set->index_workers = opt && opt->workers > 0 ? opt->workers : config_workers(cfg);
+	set->dup_window = cfg->matching.duplicate_window_days;
 	/* invoices and payments load on two threads when the set takes both at once */
 	sink.parallel = set->index_workers > 1 && match_set_concurrent_adds(set);
 	rc = store_match_load(st, &sink, err);

@@ -364,6 +364,8 @@ static void *payments_main(void *arg)
 	struct pay_job *j = arg;
 
 	j->ld->sink_stop = load_rows(j->ld, j->sink);
+	if (!j->ld->sink_stop && !j->ld->rc && j->sink->payments_done)
+		j->sink->payments_done(j->sink->ctx, 1);
 	return NULL;
 }
 
@@ -420,6 +422,8 @@ static int load_items(struct store *st, const struct store_match_sink *sink,
 	if (rc == 1) {   /* one table after the other on this connection */
 		ld.end_kind = 2;
 		rc = loader_status(&ld, load_rows(&ld, sink), err);
+		if (!rc && sink->payments_done)
+			sink->payments_done(sink->ctx, 0);
 	}
 	loader_free(&ld);
 	return rc;

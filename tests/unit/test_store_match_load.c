@@ -109,8 +109,8 @@ static int teardown(void **state)
 struct seen {
 	int64_t inv_next, pay_next, ninv, npay, stop_after, nahead;
 	int bad, bad_pay, parallel;
-	int done_calls, done_concurrent;
-	int64_t ninv_at_done;
+	int done_calls, done_concurrent, pay_done_calls;
+	int64_t ninv_at_done, npay_at_done;
 };
 
 /* Returns the open amount of invoice i under the fixture's allocations. */
@@ -189,12 +189,24 @@ static void on_invoices_done(void *ctx, int concurrent)
 	s->bad |= !concurrent && s->npay != 0;
 }
 
+/* On the payments' thread, after the last payment (or after everything, one table after
+ * the other). */
+static void on_payments_done(void *ctx, int concurrent)
+{
+	struct seen *s = ctx;
+
+	s->pay_done_calls++;
+	s->bad_pay |= concurrent != s->parallel;
+	s->npay_at_done = s->npay;
+}
+
 static int load(struct seen *s, struct pm_error *err)
 {
 	struct store *st;
-	struct store_match_sink sink = { s, on_invoice, on_payment, on_rejected,
-	                                 s->parallel ? NULL : on_ahead, on_invoices_done,
-	                                 s->parallel };
+	struct store_match_sink sink = { .ctx = s, .invoice = on_invoice, .payment = on_payment,
+		.rejected = on_rejected, .ahead = s->parallel ? NULL : on_ahead,
+		.invoices_done = on_invoices_done, .payments_done = on_payments_done,
+		.parallel = s->parallel };
 	int rc;
 
 	assert_int_equal(store_open(path, STORE_READWRITE, 1000, &st, err), 0);
@@ -225,6 +237,8 @@ static void test_load_streams_every_open_item_in_row_order(void **state)
 	assert_int_equal(s.done_calls, 1);
 	assert_int_equal(s.done_concurrent, 0);
 	assert_int_equal(s.ninv_at_done, ninv);
+	assert_int_equal(s.pay_done_calls, 1);
+	assert_int_equal(s.npay_at_done, npay);
 }
 
 /* Invoices and payments on two threads: each table still in row order, all of them, and
@@ -248,6 +262,8 @@ static void test_parallel_load_streams_both_tables_in_order(void **state)
 	assert_int_equal(s.done_calls, 1);
 	assert_int_equal(s.done_concurrent, 1);
 	assert_int_equal(s.ninv_at_done, ninv);
+	assert_int_equal(s.pay_done_calls, 1);
+	assert_int_equal(s.npay_at_done, npay);
 }
 
 static void test_load_stops_with_the_sinks_status(void **state)
