@@ -257,10 +257,12 @@ void match_index_invoices_join(struct match_set *s)
 
 void match_index_invoices_build(struct match_set *s)
 {
-	if (s->ref_idx.dir || s->amount_idx.dir || s->indexed)
+	/* from here on the payments' thread may build the customers' side, amounts included */
+	atomic_store_explicit(&s->invoices_in, 1, memory_order_release);
+	if (s->ref_idx.dir || s->indexed)
 		return;
-	if (match_build_ref(s) || match_build_amount(s))
-		drop_invoice_indexes(s);
+	if (match_build_ref(s))
+		hidx_free(&s->ref_idx);
 }
 
 const struct amt_ent *match_amount_list(const struct match_set *s, uint16_t cur, int64_t amount)

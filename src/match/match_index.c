@@ -345,10 +345,16 @@ static int currency_index(struct match_set *s, const char *cur)
 	return i;
 }
 
-void match_set_mark_duplicates_now(struct match_set *s)
+static int build_customer_side(struct match_set *s);
+
+void match_set_payments_loaded(struct match_set *s)
 {
-	if (!s->indexed && !s->dups_marked)
+	if (s->indexed)
+		return;
+	if (!s->dups_marked)
 		s->dups_marked = match_mark_duplicates(s, s->dup_window) == 0;
+	if (atomic_load_explicit(&s->invoices_in, memory_order_acquire))
+		build_customer_side(s);
 }
 
 int match_set_concurrent_adds(const struct match_set *s)
@@ -765,10 +771,11 @@ static void build_id_keys(struct match_set *s)
 		match_id_key(arena_str(s, s->cust[c].id), &s->cid[c]);
 }
 
-static int build_customer_side(struct match_set *s, int first)
+static int build_customer_side(struct match_set *s)
 {
-	if (first && build_customers(s))
+	if (!s->customers_named && build_customers(s))
 		return -1;
+	s->customers_named = 1;
 	if (!s->cid)
 		build_id_keys(s);
 	if (!s->name_tok.vals && build_name_tokens(s))
@@ -787,7 +794,7 @@ static void index_task(void *ctx, size_t task, int w)
 	if (task == 0)
 		rc = build_payment_side(j->s, j->cfg, j->first);
 	else
-		rc = build_customer_side(j->s, j->first);
+		rc = build_customer_side(j->s);
 	if (rc)
 		atomic_store(&j->failed, 1);
 }

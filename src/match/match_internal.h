@@ -161,6 +161,7 @@ struct match_set {
 	_Atomic size_t ncur;
 	pthread_mutex_t cur_mu;      /* held to add a currency */
 	struct early_index *early;   /* invoice indexes being built while payments load */
+	_Atomic int invoices_in;     /* a concurrent load handed over its last invoice */
 
 	_Alignas(64) size_t arena_len;   /* end of the invoices' side of the arena */
 	struct minv *inv;
@@ -184,6 +185,7 @@ struct match_set {
 	int dups_marked;             /* ... match_set_mark_duplicates_now */
 
 	_Alignas(64) struct id_key *cid;  /* per customer: its id's parts (loose id lookups) */
+	int customers_named;         /* the customers' names are normalised (build_customers) */
 	struct cinv *cust_inv;       /* customers' open invoices, see mcust.first */
 	uint64_t *rejected;          /* open-addressing set of payment_row*2^32^invoice_row */
 	size_t nrej, arej;
@@ -251,10 +253,12 @@ void match_index_invoices_build(struct match_set *set);
  * arena must not move (arena_fixed), no invoice may be added afterwards, and
  * index_workers must be > 1. Does nothing otherwise or for a small set. */
 void match_index_invoices_start(struct match_set *set);
-/* Marks the duplicate payments now, with set->dup_window, on the payments' thread of a
- * concurrent load (the invoices may still be coming: it reads payments only); indexing
- * then skips it. A failure leaves it to indexing. */
-void match_set_mark_duplicates_now(struct match_set *set);
+/* On the payments' thread of a concurrent load, once the payments are all in: marks the
+ * duplicates (with set->dup_window; payments only) and, when the invoices are in too,
+ * builds the customers' side of the indexes (names, tokens, lists, signatures, amounts)
+ * while the invoices' thread builds the reference index. Whatever fails or is not ready is
+ * left to match_set_index. */
+void match_set_payments_loaded(struct match_set *set);
 /* Waits for that thread (if any); a build that failed is dropped, to be redone. */
 void match_index_invoices_join(struct match_set *set);
 /* Frees the blocking indexes once scoring is over (the resolver needs none of them). */

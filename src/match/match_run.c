@@ -78,11 +78,12 @@ static void sink_invoices_done(void *ctx, int concurrent)
 		match_index_invoices_start(set);
 }
 
-/* The payments are all in: on their own thread, their duplicates are marked at once. */
+/* The payments are all in: on their own thread, their duplicates are marked at once, then
+ * the customers' indexes built while the invoices' thread builds the reference index. */
 static void sink_payments_done(void *ctx, int concurrent)
 {
 	if (concurrent)
-		match_set_mark_duplicates_now(ctx);
+		match_set_payments_loaded(ctx);
 }
 
 static int sink_rejected(void *ctx, int64_t prow, int64_t irow)
