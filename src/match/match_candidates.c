@@ -598,6 +598,21 @@ static int cand_cmp(const void *x, const void *y)
 	return a->inv < b->inv ? -1 : a->inv > b->inv;
 }
 
+/* Sorts cands best first (cand_cmp, a total order): an insertion sort, as a payment has a
+ * handful of candidates and is sorted after each gathering step (qsort's calls through a
+ * pointer cost more than the sort). */
+static void sort_cands(struct cand *c, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct cand v = c[i];
+		int j = i;
+
+		for (; j > 0 && cand_cmp(&c[j - 1], &v) > 0; j--)
+			c[j] = c[j - 1];
+		c[j] = v;
+	}
+}
+
 /* Splits a customer id into its number (digits, leading zeros dropped) and its letters
  * (upper case): "C006804" -> 6804, C; "cli-bla115" -> 115, CLIBLA. */
 static void id_parts(const char *id, char *num, size_t *nl, char *let, size_t *ll)
@@ -698,7 +713,7 @@ static void score_cands(const struct mctx *ctx, struct worker *w, const struct m
 	mark_unique(ctx->set, w);
 	for (int k = 0; k < w->ncands; k++)
 		w->cands[k].conf = match_confidence(ctx, &w->cands[k], is_name_only(&w->cands[k]));
-	qsort(w->cands, (size_t)w->ncands, sizeof w->cands[0], cand_cmp);
+	sort_cands(w->cands, w->ncands);
 }
 
 int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t *xcur)
