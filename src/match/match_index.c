@@ -164,8 +164,6 @@ struct match_set *match_set_new(void)
 	if (!s->arena_fixed && PM_GROW(s->arena, 1, s->arena_alloc)) {
 		pthread_mutex_destroy(&s->cur_mu);
 		free(s->curs);
-	pthread_mutex_destroy(&s->cur_mu);
-	smap_free(&s->pstrings);
 		free(s);
 		return NULL;
 	}
@@ -204,11 +202,13 @@ void match_set_free(struct match_set *s)
 	free(s->pay);
 	free(s->cust);
 	free(s->curs);
+	pthread_mutex_destroy(&s->cur_mu);
 	free(s->pnorm);
 	free(s->rejected);
 	free(s->rej_p);
 	free(s->rej_i);
 	smap_free(&s->strings);
+	smap_free(&s->pstrings);
 	smap_free(&s->cust_map);
 	smap_free(&s->payer_map);
 	pn_map_free(s);
