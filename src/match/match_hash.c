@@ -183,3 +183,121 @@ void smap_free(struct smap *m)
 	free(m->slots);
 	memset(m, 0, sizeof *m);
 }
+
+/* The string multimap (struct mmap_idx): keys stored, open addressing, postings chained
+ * while building and laid out contiguously per key by mm_freeze. */
+static int mm_rehash(struct mmap_idx *m, size_t cap)
+{
+	struct mm_slot *ns = calloc(cap, sizeof *ns);
+
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->slots[i].count)
+			continue;
+		for (j = m->slots[i].hash & (cap - 1); ns[j].count; j = (j + 1) & (cap - 1))
+			;
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = cap;
+	return 0;
+}
+
+/* Returns the slot of key (len bytes, hash h) or the empty slot where it belongs. */
+static size_t mm_find(const struct mmap_idx *m, const char *key, size_t len, uint64_t h)
+{
+	size_t j = h & (m->cap - 1);
+
+	for (;; j = (j + 1) & (m->cap - 1)) {
+		const struct mm_slot *s = &m->slots[j];
+
+		if (!s->count)
+			return j;
+		if (s->hash == h && memcmp(m->keys + s->key_off, key, len) == 0 &&
+		    m->keys[s->key_off + len] == '\0')
+			return j;
+	}
+}
+
+int mm_add(struct mmap_idx *m, const char *key, size_t len, int32_t val)
+{
+	uint64_t h = match_hash(key, len);
+	struct mm_slot *s;
+	size_t j;
+
+	if ((m->n + 1) * 2 > m->cap && mm_rehash(m, m->cap ? m->cap * 2 : 1024))
+		return -1;
+	if (PM_GROW(m->pval, m->npost + 1, m->apost_v) || PM_GROW(m->pnext, m->npost + 1, m->apost_n))
+		return -1;
+	j = mm_find(m, key, len, h);
+	s = &m->slots[j];
+	if (!s->count) {
+		if (PM_GROW(m->keys, m->keys_len + len + 1, m->keys_alloc))
+			return -1;
+		memcpy(m->keys + m->keys_len, key, len);
+		m->keys[m->keys_len + len] = '\0';
+		s->key_off = (uint32_t)m->keys_len;
+		m->keys_len += len + 1;
+		s->hash = h;
+		s->head = (int32_t)m->npost;
+		m->n++;
+	} else {
+		m->pnext[s->tail] = (int32_t)m->npost;
+	}
+	s->tail = (int32_t)m->npost;
+	s->count++;
+	m->pval[m->npost] = val;
+	m->pnext[m->npost++] = -1;
+	return 0;
+}
+
+void mm_freeze(struct mmap_idx *m)
+{
+	uint32_t at = 0;
+
+	m->vals = m->pval;   /* reuse when allocation fails below: chains stay walkable */
+	m->vals = malloc((m->npost ? m->npost : 1) * sizeof *m->vals);
+	if (!m->vals)
+		return;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct mm_slot *s = &m->slots[i];
+
+		if (!s->count)
+			continue;
+		s->start = at;
+		for (int32_t p = s->head; p >= 0; p = m->pnext[p])
+			m->vals[at++] = m->pval[p];
+	}
+	free(m->pval);
+	free(m->pnext);
+	m->pval = m->pnext = NULL;
+	m->apost_v = m->apost_n = 0;
+}
+
+void mm_free(struct mmap_idx *m)
+{
+	free(m->slots);
+	free(m->keys);
+	free(m->pval);
+	free(m->pnext);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+const int32_t *mm_get(const struct mmap_idx *m, const char *key, size_t len, uint32_t *n)
+{
+	size_t j;
+
+	*n = 0;
+	if (!m->cap || !m->vals)
+		return NULL;
+	j = mm_find(m, key, len, match_hash(key, len));
+	if (!m->slots[j].count)
+		return NULL;
+	*n = m->slots[j].count;
+	return m->vals + m->slots[j].start;
+}
