@@ -216,54 +216,48 @@ static int load(struct seen *s, struct pm_error *err)
 	return rc;
 }
 
+/* Loads with s and checks that every open item came, each table in order, and that each
+ * table's done callback came once, after its last row (concurrent as s->parallel). */
+static void load_all_and_check(struct seen *s)
+{
+	struct pm_error err;
+	int64_t ninv = 0, npay = 0;
+
+	for (int64_t i = 1; i <= N; i++) {
+		ninv += invoice_open(i) > 0;
+		npay += i % 11 != 0;
+	}
+	assert_int_equal(load(s, &err), 0);
+	assert_false(s->bad);
+	assert_false(s->bad_pay);
+	assert_int_equal(s->ninv, ninv);
+	assert_int_equal(s->npay, npay);
+	assert_int_equal(s->done_calls, 1);
+	assert_int_equal(s->done_concurrent, s->parallel);
+	assert_int_equal(s->ninv_at_done, ninv);
+	assert_int_equal(s->pay_done_calls, 1);
+	assert_int_equal(s->npay_at_done, npay);
+	/* one table after the other: every row is shown twice ahead, once far, once near */
+	if (!s->parallel)
+		assert_int_equal(s->nahead, 2 * (ninv + npay));
+}
+
 static void test_load_streams_every_open_item_in_row_order(void **state)
 {
 	struct seen s = { 0 };
-	struct pm_error err;
-	int64_t ninv = 0, npay = 0;
 
 	(void)state;
-	for (int64_t i = 1; i <= N; i++) {
-		ninv += invoice_open(i) > 0;
-		npay += i % 11 != 0;
-	}
-	assert_int_equal(load(&s, &err), 0);
-	assert_false(s.bad);
-	assert_false(s.bad_pay);
-	assert_int_equal(s.ninv, ninv);
-	assert_int_equal(s.npay, npay);
-	/* every row is shown twice ahead of time: once far, once near */
-	assert_int_equal(s.nahead, 2 * (ninv + npay));
-	assert_int_equal(s.done_calls, 1);
-	assert_int_equal(s.done_concurrent, 0);
-	assert_int_equal(s.ninv_at_done, ninv);
-	assert_int_equal(s.pay_done_calls, 1);
-	assert_int_equal(s.npay_at_done, npay);
+	load_all_and_check(&s);
 }
 
 /* Invoices and payments on two threads: each table still in row order, all of them, and
- * invoices_done once, on the invoices' thread, after the last invoice. */
+ * each done callback once, on its table's thread, after its last row. */
 static void test_parallel_load_streams_both_tables_in_order(void **state)
 {
 	struct seen s = { .parallel = 1 };
-	struct pm_error err;
-	int64_t ninv = 0, npay = 0;
 
 	(void)state;
-	for (int64_t i = 1; i <= N; i++) {
-		ninv += invoice_open(i) > 0;
-		npay += i % 11 != 0;
-	}
-	assert_int_equal(load(&s, &err), 0);
-	assert_false(s.bad);
-	assert_false(s.bad_pay);
-	assert_int_equal(s.ninv, ninv);
-	assert_int_equal(s.npay, npay);
-	assert_int_equal(s.done_calls, 1);
-	assert_int_equal(s.done_concurrent, 1);
-	assert_int_equal(s.ninv_at_done, ninv);
-	assert_int_equal(s.pay_done_calls, 1);
-	assert_int_equal(s.npay_at_done, npay);
+	load_all_and_check(&s);
 }
 
 static void test_load_stops_with_the_sinks_status(void **state)
