@@ -326,7 +326,7 @@ int32_t match_ref_next(const struct match_set *s, struct hidx_iter *it)
 static size_t dup_key(const struct match_set *s, const struct mpay *p, char *k, size_t cap)
 {
 	const char *cid = arena_str(s, p->cust_id), *ref = arena_str(s, p->ref);
-	const char *who = *cid ? cid : arena_str(s, p->name);
+	const char *who = *cid ? cid : arena_str(s, pay_name(s, p)->name);
 	size_t n, wl = strlen(who);
 
 	if (!*ref)

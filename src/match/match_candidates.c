@@ -51,7 +51,7 @@ double match_name_sim(const struct mctx *ctx, struct worker *w, const struct mpa
 	/* exactly what the first call returned: the cache never changes a decision */
 	if (i >= 0)
 		return w->cust_sim[i];
-	if (!p->name_len)
+	if (!pay_name(ctx->set, p)->name_len)
 		return 0;
 	sim = match_names_sim(ctx, w, p, c);
 	match_names_remember(w, c, sim);
@@ -347,7 +347,7 @@ static void gather_names(const struct mctx *ctx, struct worker *w, const struct 
 {
 	const struct amt_ent *e;
 
-	if (!p->name_len)
+	if (!pay_name(ctx->set, p)->name_len)
 		return;
 	e = match_amount_list(ctx->set, p->cur, p->unapplied);
 	/* an entry listed by its original amount has another open balance: not this one */
@@ -558,7 +558,7 @@ static void evidence(const struct mctx *ctx, struct worker *w, const struct mpay
 	c->in_window = (uint8_t)match_in_window(ctx->cfg, p->date, inv->idate);
 	if (w->pcust >= 0)
 		c->cust = inv->cust == w->pcust ? CUST_ID : CUST_ID_MISMATCH;
-	else if (inv->cust >= 0 && p->name_len) {
+	else if (inv->cust >= 0 && pay_name(ctx->set, p)->name_len) {
 		double sim = match_name_sim(ctx, w, p, inv->cust);
 
 		c->name_sim = (float)sim;

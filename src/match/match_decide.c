@@ -314,8 +314,9 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
 static int same_name_customers(const struct match_set *s, const struct mpay *p, int32_t *same,
                                int max)
 {
-	const char *n = arena_str(s, p->name);
-	size_t len = p->name_len, wl = 0;
+	const struct pnorm *pn = pay_name(s, p);
+	const char *n = arena_str(s, pn->name);
+	size_t len = pn->name_len, wl = 0;
 	uint32_t cnt;
 	const int32_t *v;
 	int ns = 0;
@@ -338,19 +339,20 @@ static int same_name_customers(const struct match_set *s, const struct mpay *p, 
  * 0.02); -1 when none is (a payer who dropped the legal form leaves the tie). */
 static int32_t legal_form_customer(const struct match_set *s, const struct mpay *p)
 {
+	const struct pnorm *pn = pay_name(s, p);
 	int32_t tied[MAX_TIED], best = -1;
 	int nt;
 	double bs = -1, second = -1;
 
 	/* only a payer who wrote a legal form can break the tie */
-	if (p->name_full_len <= p->name_len)
+	if (pn->name_full_len <= pn->name_len)
 		return -1;
 	nt = same_name_customers(s, p, tied, MAX_TIED);
 	if (nt < 2)
 		return -1;
 	for (int k = 0; k < nt; k++) {
 		const struct mcust *c = &s->cust[tied[k]];
-		double x = sim_token_set(arena_str(s, p->name_full), p->name_full_len,
+		double x = sim_token_set(arena_str(s, pn->name_full), pn->name_full_len,
 		                         arena_str(s, c->name_full), c->name_full_len);
 
 		if (x > bs) {
@@ -479,7 +481,7 @@ void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t pi,
 	match_gather(ctx, w, p, &xcur);
 	/* by name: the customer's own invoices, which the amount index may not have listed
 	 * (it gives a round amount's first 256 invoices only) */
-	if (w->pcust < 0 && p->name_len && !(w->ncands && w->cands[0].conf >= thr))
+	if (w->pcust < 0 && pay_name(s, p)->name_len && !(w->ncands && w->cands[0].conf >= thr))
 		match_gather_customer(ctx, w, p, payment_customer(ctx, w, p));
 	/* unless the best is settled (a reference or the exact amount, not overpaid): a quoted
 	 * number may confirm one of several short-paid invoices, or name more invoices of the

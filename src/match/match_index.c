@@ -430,12 +430,6 @@ int match_set_add_payment(struct match_set *s, const struct match_payment_in *in
 	p->cur = (uint16_t)cur;
 	p->id = intern(s, 1, in->payment_id);
 	pn = payer_norm(s, in->payer_name, &p->payer);
-	if (pn) {
-		p->name = pn->name;
-		p->name_len = pn->name_len;
-		p->name_full = pn->name_full;
-		p->name_full_len = pn->name_full_len;
-	}
 	p->ref = intern(s, 1, in->reference);
 	p->memo = intern(s, 1, in->memo);
 	p->cust_id = intern_shared(s, 1, in->customer_id);

@@ -97,15 +97,17 @@ struct minv {
 	int32_t cust;
 };
 
+/* 64 bytes: its payer name's normalised forms are in set->pnorm[pn] (pay_name), not here. */
 struct mpay {
 	int64_t row, amount, unapplied;
 	pm_date date;
-	uint32_t id, payer, ref, memo, cust_id, name, name_full;   /* arena offsets */
-	uint16_t name_len, name_full_len, cur;
+	uint32_t id, payer, ref, memo, cust_id;   /* arena offsets */
+	uint16_t cur;
 	int32_t cust;                /* customer of customer_id, -1 unknown */
 	int32_t dup_of;              /* earlier payment this one duplicates, -1 none */
 	int32_t pn;                  /* its payer name's pnorm, -1 none */
 };
+_Static_assert(sizeof(struct mpay) == 64, "a payment is one cache line");
 
 struct mcust {
 	uint32_t id, raw_name, name, name_full;   /* arena offsets */
@@ -204,6 +206,14 @@ struct match_set {
 static inline const char *arena_str(const struct match_set *s, uint32_t off)
 {
 	return s->arena + off;
+}
+
+/* The normalised payer name of p (empty when it has none). */
+static inline const struct pnorm *pay_name(const struct match_set *s, const struct mpay *p)
+{
+	static const struct pnorm none = { 0, 0, 0, 0 };
+
+	return p->pn >= 0 ? &s->pnorm[p->pn] : &none;
 }
 
 /* Prefetch (stage 0: slots, stage 1: their strings) what adding an invoice of that

@@ -143,8 +143,9 @@ static double name_bound(const struct mctx *ctx, struct worker *w, const struct 
 {
 	const struct match_set *s = ctx->set;
 	const struct name_sig *cs = &s->csig[c];
-	const char *pn = arena_str(s, p->name), *pf = arena_str(s, p->name_full);
-	size_t n = p->name_full_len, h = n < sizeof cs->full_head ? n : sizeof cs->full_head;
+	const struct pnorm *nm = pay_name(s, p);
+	const char *pn = arena_str(s, nm->name), *pf = arena_str(s, nm->name_full);
+	size_t n = nm->name_full_len, h = n < sizeof cs->full_head ? n : sizeof cs->full_head;
 
 	/* the full name's first 16 bytes are in the record: the rest is read only when they
 	 * agree (the customer's full name is longer than n, so they are all there) */
@@ -152,19 +153,20 @@ static double name_bound(const struct mctx *ctx, struct worker *w, const struct 
 	    (n == h || memcmp(pf + h, arena_str(s, s->cust[c].name_full) + h, n - h) == 0))
 		return 2.0;
 	if (w->psig_of != p) {
-		sim_sig_make(pn, p->name_len, &w->psig, w->ptok);
+		sim_sig_make(pn, nm->name_len, &w->psig, w->ptok);
 		w->psig_of = p;
 	}
-	return sim_name_bound(pn, p->name_len, &w->psig, w->ptok, cs->head, cs->name_len, &cs->sig,
+	return sim_name_bound(pn, nm->name_len, &w->psig, w->ptok, cs->head, cs->name_len, &cs->sig,
 	                      cs->sig.ntok > NAME_SIG_TOKENS ? s->ctok + cs->tok : cs->itok);
 }
 
 static double name_exact(const struct match_set *s, const struct mpay *p, int32_t c)
 {
 	const struct mcust *cu = &s->cust[c];
+	const struct pnorm *nm = pay_name(s, p);
 
-	return sim_name(arena_str(s, p->name), p->name_len, arena_str(s, cu->name), cu->name_len,
-	                arena_str(s, p->name_full), p->name_full_len, arena_str(s, cu->name_full),
+	return sim_name(arena_str(s, nm->name), nm->name_len, arena_str(s, cu->name), cu->name_len,
+	                arena_str(s, nm->name_full), nm->name_full_len, arena_str(s, cu->name_full),
 	                cu->name_full_len);
 }
 
@@ -180,8 +182,9 @@ double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mp
 
 int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *occ, int max)
 {
-	const char *n = arena_str(s, p->name);
-	size_t i = 0, len = p->name_len;
+	const struct pnorm *nm = pay_name(s, p);
+	const char *n = arena_str(s, nm->name);
+	size_t i = 0, len = nm->name_len;
 	int nocc = 0;
 
 	while (i < len && nocc < max) {
@@ -278,7 +281,7 @@ int32_t match_names_customer(const struct mctx *ctx, struct worker *w, const str
 	const struct match_set *s = ctx->set;
 	int32_t v;
 
-	if (!s->memo || p->pn < 0 || (size_t)p->pn >= s->nmemo || !p->name_len)
+	if (!s->memo || p->pn < 0 || (size_t)p->pn >= s->nmemo || !pay_name(s, p)->name_len)
 		return names_decide(ctx, w, p);
 	v = atomic_load(&s->memo[p->pn]);
 	if (v)
