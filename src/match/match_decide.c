@@ -38,7 +38,7 @@ static void set_exception(struct mchunk *ch, struct mprop *pr, int kind, int32_t
 	pr->exc = (int8_t)kind;
 	pr->exc_inv = inv;
 	pr->exc_amount = amount;
-	pr->exc_conf = conf;
+	pr->conf = conf;   /* an exception replaces any allocation: one confidence field */
 	pr->detail_off = text_end(ch, detail_start);
 	ch->nlines -= pr->nlines;   /* lines of an abandoned proposal are the chunk's last */
 	pr->nlines = 0;
@@ -467,7 +467,7 @@ void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t pi,
 	pr->pay = pi;
 	pr->rule = pr->exc = -1;
 	pr->exc_inv = -1;
-	pr->exc_conf = -1;
+	pr->conf = -1;
 	pr->expl_off = pr->detail_off = NO_TEXT;
 	if (p->dup_of >= 0) {
 		const struct mpay *o = &s->pay[p->dup_of];
@@ -506,7 +506,7 @@ void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t pi,
 		pr->pay = pi;
 		pr->rule = pr->exc = -1;
 		pr->exc_inv = -1;
-		pr->exc_conf = -1;
+		pr->conf = -1;
 		pr->expl_off = pr->detail_off = NO_TEXT;
 	}
 	if (w->ncands && w->cands[0].conf >= thr)

@@ -384,7 +384,7 @@ static int emit_unapplied(struct engine *e, struct match_result *r, struct resul
 	} else {
 		x.kind = pr->exc;
 		x.invoice_row = pr->exc_inv >= 0 ? s->inv[pr->exc_inv].row : 0;
-		x.confidence = pr->exc_conf;
+		x.confidence = pr->conf;
 		x.amount = pr->exc_amount;
 		x.detail = pr->detail_off != UINT32_MAX ? ch->text.buf + pr->detail_off : "";
 	}

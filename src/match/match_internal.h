@@ -327,13 +327,13 @@ struct mprop {
 	uint8_t nlines;
 	uint8_t amount_evidence;       /* the amount proved the match: no re-sizing */
 	int32_t gap_abs;
-	double conf;
+	double conf;                   /* the allocation's, or (rule -1) the exception's, -1 none */
 	uint32_t line_off;             /* into the chunk's lines */
 	uint32_t expl_off, detail_off; /* into the chunk's text; detail for the exception */
 	int32_t exc_inv;
 	int64_t exc_amount;
-	double exc_conf;
 };
+_Static_assert(sizeof(struct mprop) == 48, "a proposal per payment: keep it small");
 
 struct mchunk {
 	struct mprop *props;
