@@ -219,6 +219,50 @@ static void test_large_rewrite_replaces_the_previous_results(void **state)
 	assert_int_equal(query("SELECT count(*) FROM runs WHERE kind = 'match'"), 2);
 }
 
+/* A row with a status or kind the schema does not allow (the write skips SQLite's CHECK
+ * for speed and checks them itself) is refused, and the previous results stay. */
+static int bad_row = -1;
+
+static void bad_alloc_at(void *ctx, int64_t i, struct store_match_alloc *a)
+{
+	alloc_at(ctx, i, a);
+	if (i == bad_row)
+		a->status = "approved";
+}
+
+static void bad_exc_at(void *ctx, int64_t i, struct store_match_exception *e)
+{
+	exc_at(ctx, i, e);
+	if (i == bad_row)
+		e->kind = "mystery";
+}
+
+static void test_unknown_status_or_kind_is_refused_and_changes_nothing(void **state)
+{
+	struct store_match_results res = { .nallocs = NALLOCS, .nexcs = NEXCS,
+		.alloc_at = bad_alloc_at, .exc_at = exc_at, .workers = 2 };
+	struct store *st;
+	struct pm_error err;
+	int64_t run_id = 0, a1, e1;
+
+	(void)state;
+	write_results(2);
+	a1 = allocations_sum();
+	e1 = exceptions_sum();
+	assert_int_equal(store_open(path, STORE_READWRITE, 1000, &st, &err), 0);
+	bad_row = NALLOCS - 1;
+	assert_int_equal(store_match_write(st, &res, &run_id, &err), PM_ESOFTWARE);
+	res.alloc_at = alloc_at;
+	res.exc_at = bad_exc_at;
+	bad_row = 3;
+	assert_int_equal(store_match_write(st, &res, &run_id, &err), PM_ESOFTWARE);
+	bad_row = -1;
+	store_close(st);
+	assert_int_equal(allocations_sum(), a1);
+	assert_int_equal(exceptions_sum(), e1);
+	assert_int_equal(query("SELECT count(*) FROM runs WHERE kind = 'match'"), 1);
+}
+
 static void test_large_write_with_a_reader_open_stays_in_the_wal(void **state)
 {
 	sqlite3 *reader;
@@ -245,6 +289,7 @@ int main(void)
 		T(test_helper_thread_writes_what_one_thread_writes),
 		T(test_large_rewrite_replaces_the_previous_results),
 		T(test_large_write_with_a_reader_open_stays_in_the_wal),
+		T(test_unknown_status_or_kind_is_refused_and_changes_nothing),
 	};
 	return cmocka_run_group_tests_name("match_write", tests, NULL, NULL);
 }
