@@ -2,11 +2,11 @@
  * marks. Postings are found by hash tag and then verified by re-deriving the key from the
  * invoice or payment, so the indexes store no key text (see match_hash.c). */
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "match_internal.h"
+#include "paymatch/thread.h"
 
 void match_amount_key(uint16_t cur, int64_t amount, char key[10])
 {
@@ -215,21 +215,13 @@ static void *early_main(void *arg)
 
 void match_index_invoices_start(struct match_set *s)
 {
-	sigset_t all, old;
-	int rc;
-
 	if (!s->arena_fixed || s->early || s->indexed || s->index_workers < 2 ||
 	    s->ninv < EARLY_INDEX_MIN_INVOICES || s->ref_idx.dir || s->amount_idx.dir)
 		return;
 	s->early = calloc(1, sizeof *s->early);
 	if (!s->early)
 		return;
-	/* the thread takes no signals: the caller's thread (or the CLI's) handles them */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&s->early->tid, NULL, early_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
+	if (pm_thread_start(&s->early->tid, early_main, s)) {
 		free(s->early);
 		s->early = NULL;
 	}

@@ -1,11 +1,11 @@
 /* A fixed pool of pthreads pulling chunk numbers from an atomic counter. Which worker runs
  * which chunk varies; results go to per-chunk buffers, so the outcome does not. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
 #include "match_internal.h"
+#include "paymatch/thread.h"
 
 struct pool {
 	atomic_size_t next;
@@ -36,7 +36,6 @@ int match_pool_run(int nworkers, size_t nchunks, void (*fn)(void *ctx, size_t ch
 	struct pool p = { .nchunks = nchunks, .fn = fn, .ctx = ctx };
 	pthread_t tid[PM_MAX_WORKERS];
 	struct pool_arg args[PM_MAX_WORKERS];
-	sigset_t block, old;
 	int started = 0, rc = 0;
 
 	atomic_init(&p.next, 0);
@@ -48,24 +47,17 @@ int match_pool_run(int nworkers, size_t nchunks, void (*fn)(void *ctx, size_t ch
 		pool_main(&args[0]);
 		return 0;
 	}
-	/* Workers inherit this mask: terminal signals reach only the caller's thread, whose
-	 * handler sets the cancel flag the workers poll. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGWINCH);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	/* terminal signals reach only the caller's thread, whose handler sets the cancel flag
+	 * the workers poll */
 	for (int w = 0; w < nworkers; w++) {
 		args[w].pool = &p;
 		args[w].w = w;
-		if (pthread_create(&tid[w], NULL, pool_main, &args[w]) != 0) {
+		if (pm_thread_start(&tid[w], pool_main, &args[w]) != 0) {
 			rc = -1;
 			break;
 		}
 		started++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (started == 0) {
 		args[0].pool = &p;
 		args[0].w = 0;

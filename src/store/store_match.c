@@ -11,6 +11,7 @@
 #include "paymatch/progress.h"
 #include "paymatch/store_match.h"
 #include "paymatch/strbuf.h"
+#include "paymatch/thread.h"
 #include "store_bulk.h"
 #include "store_internal.h"
 
@@ -355,7 +356,7 @@ static bool side_start(struct store *st, struct side *sd, struct pm_error *err)
 	/* a leading '/' makes a memdb database visible to every connection of this process */
 	snprintf(sd->uri, sizeof sd->uri, "file:/paymatch-exceptions-%ld-%p?vfs=memdb",
 	         (long)getpid(), (void *)sd);
-	sd->started = pthread_create(&sd->tid, NULL, side_main, sd) == 0;
+	sd->started = pm_thread_start(&sd->tid, side_main, sd) == 0;
 	return sd->started;
 }
 

@@ -3,12 +3,12 @@
  * into batches while the caller's thread hands them to the sink (interning, normalising):
  * the two halves of loading overlap. One thread uses the connection at a time. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "paymatch/store_match.h"
 #include "paymatch/strbuf.h"
+#include "paymatch/thread.h"
 #include "store_internal.h"
 
 /* (row, sum) pairs in ascending row order. */
@@ -285,19 +285,10 @@ static int consume(struct loader *ld, const struct store_match_sink *sink)
  * a read error. */
 static int load_rows(struct loader *ld, const struct store_match_sink *sink)
 {
-	sigset_t block, old;
 	pthread_t tid;
-	int started, stop = 0;
+	int stop = 0;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGWINCH);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	started = pthread_create(&tid, NULL, reader_main, ld) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (started) {
+	if (pm_thread_start(&tid, reader_main, ld) == 0) {
 		stop = consume(ld, sink);
 		pthread_join(tid, NULL);
 		return stop;
@@ -378,7 +369,6 @@ static int load_both(struct store *st, const struct store_match_sink *sink,
 	struct loader lp = { .ap = { li->ap[0], li->ap[1] }, .kind = 1, .end_kind = 2,
 	                     .invoices_noted = 1 };   /* invoices_done comes from this thread */
 	struct pay_job j = { &lp, sink };
-	sigset_t all, old;
 	pthread_t tid;
 	int rc, started;
 
@@ -387,10 +377,7 @@ static int load_both(struct store *st, const struct store_match_sink *sink,
 		return 1;
 	}
 	rc = loader_init(&lp, err);
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	started = !rc && pthread_create(&tid, NULL, payments_main, &j) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	started = !rc && pm_thread_start(&tid, payments_main, &j) == 0;
 	if (!started) {
 		loader_free(&lp);
 		store_close(lp.st);
