@@ -187,6 +187,9 @@ size_t browse_nkeys(const struct browse *b);
 
 /* Frees n key values and the array k. NULL is allowed. */
 void browse_keys_free(sqlite3_value **k, size_t n);
+/* Returns copies of the nk key columns of stmt's row from column first (free them with
+ * browse_keys_free), NULL when out of memory. */
+sqlite3_value **browse_keys_dup(sqlite3_stmt *stmt, int first, size_t nk);
 
 /* Frees pg's rows and keys and leaves it empty. */
 void browse_page_free(struct page *pg, size_t ncols, size_t nk);

@@ -36,6 +36,18 @@ void browse_keys_free(sqlite3_value **k, size_t n)
 	free(k);
 }
 
+sqlite3_value **browse_keys_dup(sqlite3_stmt *stmt, int first, size_t nk)
+{
+	sqlite3_value **k = calloc(nk, sizeof *k);
+
+	for (size_t i = 0; k && i < nk; i++)
+		if (!(k[i] = sqlite3_value_dup(sqlite3_column_value(stmt, first + (int)i)))) {
+			browse_keys_free(k, nk);
+			return NULL;
+		}
+	return k;
+}
+
 void browse_page_free(struct page *pg, size_t ncols, size_t nk)
 {
 	for (size_t r = 0; r < pg->nrows; r++) {

@@ -83,18 +83,6 @@ static int read_row(const struct browse *b, sqlite3_stmt *stmt, struct browse_ro
 	return 0;
 }
 
-static sqlite3_value **keys_dup(sqlite3_stmt *stmt, int first, size_t nk)
-{
-	sqlite3_value **k = calloc(nk, sizeof *k);
-
-	for (size_t i = 0; k && i < nk; i++)
-		if (!(k[i] = sqlite3_value_dup(sqlite3_column_value(stmt, first + (int)i)))) {
-			browse_keys_free(k, nk);
-			return NULL;
-		}
-	return k;
-}
-
 static void page_flip(struct page *pg, size_t nk)
 {
 	for (size_t i = 0; i < pg->nrows / 2; i++) {
@@ -126,7 +114,7 @@ static int run_fetch(struct browse *b, sqlite3_stmt *stmt, bool reverse, struct 
 	*marker = NULL;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (!sqlite3_column_int(stmt, hit_col)) {
-			if (!(*marker = keys_dup(stmt, BROWSE_FIXED + (int)b->ncols, nk)))
+			if (!(*marker = browse_keys_dup(stmt, BROWSE_FIXED + (int)b->ncols, nk)))
 				goto oom;
 			break;
 		}

@@ -57,18 +57,6 @@ static bool contains_nocase(const char *hay, const char *needle)
 	return false;
 }
 
-static sqlite3_value **keys_dup_row(sqlite3_stmt *stmt, int first, size_t nk)
-{
-	sqlite3_value **k = calloc(nk, sizeof *k);
-
-	for (size_t i = 0; k && i < nk; i++)
-		if (!(k[i] = sqlite3_value_dup(sqlite3_column_value(stmt, first + (int)i)))) {
-			browse_keys_free(k, nk);
-			return NULL;
-		}
-	return k;
-}
-
 /* Scans one chunk from b->search_key; *hit gets the keys of the first match. Returns the
  * rows scanned, or -1 on error; at the end of the view *ended is set. */
 static int64_t search_chunk(struct browse *b, int budget_ms, sqlite3_value ***hit, bool *ended,
@@ -96,11 +84,11 @@ static int64_t search_chunk(struct browse *b, int budget_ms, sqlite3_value ***hi
 		scanned++;
 		if (!sqlite3_column_int(stmt, first + (int)nk + 1)) {
 			stopped = true;
-			last = keys_dup_row(stmt, first, nk);
+			last = browse_keys_dup(stmt, first, nk);
 		} else if (t && contains_nocase(t, b->search_text))
-			*hit = keys_dup_row(stmt, first, nk);
+			*hit = browse_keys_dup(stmt, first, nk);
 		else if (scanned == SEARCH_CHUNK)
-			last = keys_dup_row(stmt, first, nk);
+			last = browse_keys_dup(stmt, first, nk);
 	}
 	if (!*hit && rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_sql_error(b->st, err, 0, "searching");
