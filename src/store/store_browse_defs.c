@@ -66,44 +66,30 @@ static const struct filter_key EXC_KEYS[] = {
 	{ "amount", "e.amount", FK_AMOUNT, false },
 };
 
-static const struct col_def INV_COLS[] = {
-	{ { "id", "Invoice", 12, false, true }, "i.invoice_id", FMT_TEXT,
-	  { "i.invoice_id", NULL } },
-	{ { "customer", "Cust", 8, false, true }, "i.customer_id", FMT_TEXT,
-	  { "i.customer_id", "i.amount", NULL } },
-	{ { "name", "Customer", 20, false, true }, "i.customer_name", FMT_TEXT,
-	  { "i.customer_name", NULL } },
-	{ { "date", "Date", 10, false, true }, "i.invoice_date", FMT_TEXT,
-	  { "i.invoice_date", NULL } },
-	{ { "due", "Due", 10, false, true }, "i.due_date", FMT_TEXT, { "i.due_date", NULL } },
-	{ { "amount", "Amount", 12, true, true }, "i.amount", FMT_MONEY,
-	  { "i.currency", "i.amount", NULL } },
-	{ { "currency", "Cur", 3, false, true }, "i.currency", FMT_TEXT,
-	  { "i.currency", "i.amount", NULL } },
-	{ { "open", "Open", 12, true, false }, INV_OPEN_EXPR, FMT_MONEY, { NULL } },
-	{ { "ref", "Reference", 14, false, true }, "i.reference_number", FMT_TEXT,
-	  { "i.reference_number", NULL } },
-};
+/* The invoice columns; only how the open amount is computed differs between the Invoices
+ * screen (now) and the Aging drill-down (as of its date). */
+#define INVOICE_COLS(open_expr) \
+	{ { "id", "Invoice", 12, false, true }, "i.invoice_id", FMT_TEXT, \
+	  { "i.invoice_id", NULL } }, \
+	{ { "customer", "Cust", 8, false, true }, "i.customer_id", FMT_TEXT, \
+	  { "i.customer_id", "i.amount", NULL } }, \
+	{ { "name", "Customer", 20, false, true }, "i.customer_name", FMT_TEXT, \
+	  { "i.customer_name", NULL } }, \
+	{ { "date", "Date", 10, false, true }, "i.invoice_date", FMT_TEXT, \
+	  { "i.invoice_date", NULL } }, \
+	{ { "due", "Due", 10, false, true }, "i.due_date", FMT_TEXT, { "i.due_date", NULL } }, \
+	{ { "amount", "Amount", 12, true, true }, "i.amount", FMT_MONEY, \
+	  { "i.currency", "i.amount", NULL } }, \
+	{ { "currency", "Cur", 3, false, true }, "i.currency", FMT_TEXT, \
+	  { "i.currency", "i.amount", NULL } }, \
+	{ { "open", "Open", 12, true, false }, open_expr, FMT_MONEY, { NULL } }, \
+	{ { "ref", "Reference", 14, false, true }, "i.reference_number", FMT_TEXT, \
+	  { "i.reference_number", NULL } }
+
+static const struct col_def INV_COLS[] = { INVOICE_COLS(INV_OPEN_EXPR) };
 
 /* The Aging drill-down: the invoices that make up the Aging row, open as of its date. */
-static const struct col_def CUST_INV_COLS[] = {
-	{ { "id", "Invoice", 12, false, true }, "i.invoice_id", FMT_TEXT,
-	  { "i.invoice_id", NULL } },
-	{ { "customer", "Cust", 8, false, true }, "i.customer_id", FMT_TEXT,
-	  { "i.customer_id", "i.amount", NULL } },
-	{ { "name", "Customer", 20, false, true }, "i.customer_name", FMT_TEXT,
-	  { "i.customer_name", NULL } },
-	{ { "date", "Date", 10, false, true }, "i.invoice_date", FMT_TEXT,
-	  { "i.invoice_date", NULL } },
-	{ { "due", "Due", 10, false, true }, "i.due_date", FMT_TEXT, { "i.due_date", NULL } },
-	{ { "amount", "Amount", 12, true, true }, "i.amount", FMT_MONEY,
-	  { "i.currency", "i.amount", NULL } },
-	{ { "currency", "Cur", 3, false, true }, "i.currency", FMT_TEXT,
-	  { "i.currency", "i.amount", NULL } },
-	{ { "open", "Open", 12, true, false }, AGING_OPEN_EXPR, FMT_MONEY, { NULL } },
-	{ { "ref", "Reference", 14, false, true }, "i.reference_number", FMT_TEXT,
-	  { "i.reference_number", NULL } },
-};
+static const struct col_def CUST_INV_COLS[] = { INVOICE_COLS(AGING_OPEN_EXPR) };
 
 static const struct filter_key INV_KEYS[] = {
 	{ "currency", "i.currency", FK_TEXT, false }, { "customer", "i.customer_id", FK_TEXT, true },
