@@ -15,6 +15,7 @@
 #include "paymatch/config.h"
 #include "paymatch/match.h"
 #include "paymatch/store.h"
+#include "ws_test.h"
 
 static char path[64];
 static struct pm_config *cfg;
@@ -90,7 +91,7 @@ static int setup(void **state)
 
 	(void)state;
 	snprintf(path, sizeof path, "/tmp/pm-test-match-%d.db", (int)getpid());
-	unlink(path);
+	ws_test_remove(path);
 	cfg = config_new();
 	cfg->performance.chunk_size = 97;   /* many chunks, so that workers interleave */
 	if (store_open(path, STORE_READWRITE, 1000, &st, &err))
@@ -107,7 +108,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	config_free(cfg);
-	unlink(path);
+	ws_test_remove(path);
 	return 0;
 }
 

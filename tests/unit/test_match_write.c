@@ -16,6 +16,7 @@
 
 #include "paymatch/store.h"
 #include "paymatch/store_match.h"
+#include "ws_test.h"
 
 #define NROWS 2000      /* invoices and payments */
 #define NALLOCS 60000
@@ -79,7 +80,7 @@ static int setup(void **state)
 
 	(void)state;
 	snprintf(path, sizeof path, "/tmp/pm-test-match-write-%d.db", (int)getpid());
-	unlink(path);
+	ws_test_remove(path);
 	if (store_open(path, STORE_READWRITE, 1000, &st, &err))
 		return -1;
 	store_close(st);
@@ -100,14 +101,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char p[96];
-
 	(void)state;
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
+	ws_test_remove(path);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "paymatch/store.h"
 #include "paymatch/store_match.h"
+#include "ws_test.h"
 
 #define N 5000   /* more rows than one reader batch */
 
@@ -80,7 +81,7 @@ static int setup(void **state)
 
 	(void)state;
 	snprintf(path, sizeof path, "/tmp/pm-test-load-%d.db", (int)getpid());
-	unlink(path);
+	ws_test_remove(path);
 	if (store_open(path, STORE_READWRITE, 1000, &st, &err))
 		return -1;
 	store_close(st);
@@ -93,14 +94,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char wal[80];
-
 	(void)state;
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	unlink(path);
+	ws_test_remove(path);
 	return 0;
 }
 
