@@ -215,38 +215,35 @@ static void set_page(struct browse *b, struct page *pg, bool from_end)
 	b->page = *pg;
 }
 
-int browse_first(struct browse *b, struct pm_error *err)
+/* Shows the first page (last = false) or the last page of the view. */
+static int show_end(struct browse *b, bool last, struct pm_error *err)
 {
 	struct page pg;
 	sqlite3_value **marker;
 	size_t n;
+	bool *at_this = last ? &b->at_end : &b->at_start;
+	bool *at_other = last ? &b->at_start : &b->at_end;
 
-	if (fetch(b, F_FIRST, NULL, (int64_t)b->page_rows + 1, KEY_BUDGET(b), &pg, &marker, err))
+	if (fetch(b, last ? F_LAST : F_FIRST, NULL, (int64_t)b->page_rows + 1, KEY_BUDGET(b), &pg,
+	          &marker, err))
 		return err->code;
 	n = pg.nrows;
-	set_page(b, &pg, false);
-	b->at_end = !marker && n <= b->page_rows;
-	b->at_start = true;
+	set_page(b, &pg, last);
+	*at_other = !marker && n <= b->page_rows;
+	*at_this = true;
 	if (marker)
-		set_fill(b, marker, false, b->page_rows - n);
+		set_fill(b, marker, last, b->page_rows - n);
 	return 0;
+}
+
+int browse_first(struct browse *b, struct pm_error *err)
+{
+	return show_end(b, false, err);
 }
 
 int browse_last(struct browse *b, struct pm_error *err)
 {
-	struct page pg;
-	sqlite3_value **marker;
-	size_t n;
-
-	if (fetch(b, F_LAST, NULL, (int64_t)b->page_rows + 1, KEY_BUDGET(b), &pg, &marker, err))
-		return err->code;
-	n = pg.nrows;
-	set_page(b, &pg, true);
-	b->at_start = !marker && n <= b->page_rows;
-	b->at_end = true;
-	if (marker)
-		set_fill(b, marker, true, b->page_rows - n);
-	return 0;
+	return show_end(b, true, err);
 }
 
 int browse_show_from(struct browse *b, enum fetch_mode mode, sqlite3_value **keys,
