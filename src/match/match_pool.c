@@ -47,7 +47,7 @@ int match_pool_run(int nworkers, size_t nchunks, void (*fn)(void *ctx, size_t ch
 		pool_main(&args[0]);
 		return 0;
 	}
-	/* terminal signals reach only the caller's thread, whose handler sets the cancel flag
+	/* signals reach only the caller's thread, whose handler sets the cancel flag
 	 * the workers poll */
 	for (int w = 0; w < nworkers; w++) {
 		args[w].pool = &p;
