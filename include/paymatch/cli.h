@@ -3,7 +3,6 @@
 #ifndef PAYMATCH_CLI_H
 #define PAYMATCH_CLI_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -59,11 +58,6 @@ void cli_signals_watch(struct store *st, struct pm_progress *prog);
 
 /* Returns the signal number received since install, or 0. */
 int cli_signal_received(void);
-
-/* Blocks SIGINT/SIGTERM/SIGHUP/SIGWINCH in the calling thread (call before creating
- * workers, so signals reach the main thread only); restore with cli_signals_unblock. */
-void cli_signals_block(sigset_t *old);
-void cli_signals_unblock(const sigset_t *old);
 
 /* Opens the working set for app (read-only or read-write); prints nothing. */
 int cli_open_store(struct app *app, int flags, struct store **out, struct pm_error *err);

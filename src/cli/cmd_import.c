@@ -10,6 +10,7 @@
 
 #include "paymatch/cli.h"
 #include "paymatch/csv_import.h"
+#include "paymatch/thread.h"
 
 enum { OPT_STRICT = 256, OPT_PROFILE, OPT_DRY_RUN, OPT_FORCE };
 
@@ -82,7 +83,6 @@ static int import_one(struct app *app, struct store *st, const struct import_opt
 {
 	struct drawer d = { .prog = o->progress, .label = o->path };
 	pthread_t tid;
-	sigset_t old;
 	bool drawing;
 	int rc;
 
@@ -93,9 +93,7 @@ static int import_one(struct app *app, struct store *st, const struct import_opt
 	drawing = d.bar.enabled;
 	if (drawing) {
 		/* Signals must reach this thread, which owns the store, not the drawer. */
-		cli_signals_block(&old);
-		drawing = pthread_create(&tid, NULL, draw_loop, &d) == 0;
-		cli_signals_unblock(&old);
+		drawing = pm_thread_start(&tid, draw_loop, &d) == 0;
 	}
 	rc = csv_import_file(st, app->cfg, o, res, err);
 	atomic_store(&o->progress->finished, 1);

@@ -9,6 +9,7 @@
 
 #include "paymatch/cli.h"
 #include "paymatch/match.h"
+#include "paymatch/thread.h"
 
 enum { OPT_WORKERS = 256, OPT_DRY_RUN };
 
@@ -119,7 +120,6 @@ int cmd_match(struct app *app, int argc, char **argv)
 	struct match_job j = { .cfg = app->cfg };
 	struct pm_progress prog;
 	pthread_t tid;
-	sigset_t old;
 	int rc;
 
 	rc = parse_args(argc, argv, &j.opt);
@@ -136,9 +136,7 @@ int cmd_match(struct app *app, int argc, char **argv)
 	if (cli_signal_received())
 		progress_request_cancel(&prog);
 	/* The engine thread and its workers block signals; this thread takes them. */
-	cli_signals_block(&old);
-	rc = pthread_create(&tid, NULL, match_thread, &j);
-	cli_signals_unblock(&old);
+	rc = pm_thread_start(&tid, match_thread, &j);
 	if (rc != 0)
 		match_thread(&j);
 	else {

@@ -5,7 +5,6 @@
  * it), switched under one mutex. A chunk owns copies of its rows' text in an arena, so
  * the reader can move on while the importer binds the text. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "paymatch/row_stream.h"
 #include "paymatch/strbuf.h"
+#include "paymatch/thread.h"
 
 #define NCHUNKS 3
 #define NO_TEXT ((size_t)-1)
@@ -189,11 +189,7 @@ static void fill_chunk(struct row_stream *s, struct chunk *c)
 static void *reader_main(void *arg)
 {
 	struct row_stream *s = arg;
-	sigset_t all;
 
-	/* Signals are the importer thread's business (it owns the store). */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {
 		struct chunk *c = &s->chunks[s->fill_at];
 
@@ -230,7 +226,8 @@ int row_stream_start(struct csv_reader *r, struct row_parser *rp, size_t chunk_r
 		strbuf_init(&s->chunks[i].arena);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
-	if (pthread_create(&s->tid, NULL, reader_main, s) != 0) {
+	/* signals are the importer thread's business (it owns the store) */
+	if (pm_thread_start(&s->tid, reader_main, s) != 0) {
 		row_stream_free(s);
 		return pm_error_set(err, PM_ESOFTWARE, "cannot start the reader thread");
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paymatch/thread.h"
 #include "report_pipe.h"
 
 #define BATCH_BYTES (256 * 1024)
@@ -122,7 +123,7 @@ struct report_pipe *pipe_start(pipe_fn fn, void *ctx)
 		pthread_mutex_destroy(&p->mu);
 		goto fail;
 	}
-	if (pthread_create(&p->thread, NULL, consumer, p)) {
+	if (pm_thread_start(&p->thread, consumer, p)) {
 		pthread_cond_destroy(&p->cv);
 		pthread_mutex_destroy(&p->mu);
 		goto fail;

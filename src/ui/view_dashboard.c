@@ -3,7 +3,6 @@
  * background). */
 #include <curses.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 
 #include "paymatch/dashboard.h"
 #include "paymatch/money.h"
+#include "paymatch/thread.h"
 #include "paymatch/view.h"
 
 /* The figures are a scan of the whole working set (~0.5 s at 1M rows): the first ones are
@@ -34,10 +34,7 @@ static void *dash_worker(void *arg)
 {
 	struct dash_state *s = arg;
 	struct store *st = NULL;
-	sigset_t all;
 
-	sigfillset(&all);                /* signals are the UI thread's (cli/signals.c) */
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	pm_error_clear(&s->err);
 	s->rc = store_open(s->path, STORE_READONLY, 5000, &st, &s->err);
 	if (s->rc == 0)
@@ -79,7 +76,8 @@ static int dash_reload(struct view *v, struct ui *ui, struct pm_error *err)
 	}
 	atomic_store(&s->done, false);
 	s->next = NULL;
-	if (pthread_create(&s->thread, NULL, dash_worker, s) == 0) {
+	/* signals are the UI thread's (cli/signals.c) */
+	if (pm_thread_start(&s->thread, dash_worker, s) == 0) {
 		s->running = true;
 		return 0;
 	}

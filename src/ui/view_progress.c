@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "paymatch/thread.h"
 #include "paymatch/ui.h"
 #include "paymatch/ui_jobs.h"
 #include "paymatch/view.h"
@@ -91,17 +92,12 @@ static int run_job(struct ui *ui, const struct ui_job *job, int idx, int njobs,
 	struct pm_progress prog;
 	struct worker w = { .job = job, .app = ui->app, .prog = &prog };
 	pthread_t tid;
-	sigset_t old;
 	bool cancelling = false;
 
 	progress_init(&prog);
 	cli_signals_watch(NULL, &prog);
-	cli_signals_block(&old);      /* the worker inherits the blocked mask */
-	if (pthread_create(&tid, NULL, worker_main, &w) != 0) {
-		cli_signals_unblock(&old);
+	if (pm_thread_start(&tid, worker_main, &w) != 0)   /* signals stay with the UI */
 		return pm_error_set(err, PM_ESOFTWARE, "cannot start a worker thread");
-	}
-	cli_signals_unblock(&old);
 	/* Counters are sampled once per getch timeout: never more than ~10 times a second. */
 	timeout(ui->app->cfg->ui.refresh_ms > 100 ? (int)ui->app->cfg->ui.refresh_ms : 100);
 	while (!atomic_load(&prog.finished)) {
