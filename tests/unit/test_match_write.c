@@ -258,6 +258,62 @@ static void test_unknown_status_or_kind_is_refused_and_changes_nothing(void **st
 	assert_int_equal(query("SELECT count(*) FROM runs WHERE kind = 'match'"), 1);
 }
 
+/* A row SQLite itself refuses (here a NULL currency: NOT NULL) in the middle of the
+ * allocations ends the write: the inserts say OR ROLLBACK, so the whole transaction goes,
+ * on a first write (rollback journal) as on a rewrite (WAL), and the connection takes the
+ * next write. */
+static void null_currency_alloc_at(void *ctx, int64_t i, struct store_match_alloc *a)
+{
+	alloc_at(ctx, i, a);
+	if (i == bad_row)
+		a->currency = NULL;
+}
+
+static void failed_write_keeps(struct store *st, int64_t a1, int64_t e1, int64_t runs)
+{
+	struct store_match_results res = { .nallocs = NALLOCS, .nexcs = NEXCS,
+		.alloc_at = null_currency_alloc_at, .exc_at = exc_at, .workers = 2 };
+	struct pm_error err;
+	int64_t run_id = 0;
+
+	bad_row = NALLOCS / 2 + 5;   /* inside a 64-row statement, thousands of rows in */
+	assert_int_not_equal(store_match_write(st, &res, &run_id, &err), 0);
+	bad_row = -1;
+	assert_non_null(strstr(err.msg, "previous results kept"));
+	assert_false(store_in_transaction(st));
+	assert_int_equal(allocations_sum(), a1);
+	assert_int_equal(exceptions_sum(), e1);
+	assert_int_equal(query("SELECT count(*) FROM runs WHERE kind = 'match'"), runs);
+	assert_int_equal(query("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+	                       "tbl_name IN ('allocations', 'exceptions')"), 9);
+	assert_int_equal(query("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = "
+	                       "'wal'"), 1);
+}
+
+static void test_row_refused_by_sqlite_rolls_the_whole_write_back(void **state)
+{
+	struct store_match_results res = { .nallocs = NALLOCS, .nexcs = NEXCS,
+		.alloc_at = alloc_at, .exc_at = exc_at, .workers = 2 };
+	struct store *st;
+	struct pm_error err;
+	int64_t run_id = 0, a0, e0, a1, e1;
+
+	(void)state;
+	a0 = allocations_sum();
+	e0 = exceptions_sum();
+	assert_int_equal(store_open(path, STORE_READWRITE, 1000, &st, &err), 0);
+	failed_write_keeps(st, a0, e0, 0);           /* first write */
+	assert_int_equal(store_match_write(st, &res, &run_id, &err), 0);
+	store_close(st);
+	check_written();
+	a1 = allocations_sum();
+	e1 = exceptions_sum();
+	assert_int_equal(store_open(path, STORE_READWRITE, 1000, &st, &err), 0);
+	failed_write_keeps(st, a1, e1, 1);           /* rewrite */
+	store_close(st);
+	check_written();
+}
+
 static void test_large_write_with_a_reader_open_stays_in_the_wal(void **state)
 {
 	sqlite3 *reader;
@@ -285,6 +341,7 @@ int main(void)
 		T(test_large_rewrite_replaces_the_previous_results),
 		T(test_large_write_with_a_reader_open_stays_in_the_wal),
 		T(test_unknown_status_or_kind_is_refused_and_changes_nothing),
+		T(test_row_refused_by_sqlite_rolls_the_whole_write_back),
 	};
 	return cmocka_run_group_tests_name("match_write", tests, NULL, NULL);
 }
