@@ -22,13 +22,12 @@ static uint64_t amount_hash(uint16_t cur, int64_t amount)
 	return match_hash(key, 10);
 }
 
-/* Emits the reference keys of one raw reference of invoice i (src 0: its reference, 1: its
- * id): the full key, the core (prefix and leading zeros dropped) and the digits when >= 4
- * of them, each only when it differs from the ones before. */
-static void emit_ref_keys(struct hidx *x, int32_t i, int src, const char *ref)
+/* Emits the reference keys of invoice i from one normalised key full[0..fl) (src 0: of its
+ * reference, 1: of its id): the full key, the core (prefix and leading zeros dropped) and
+ * the digits when >= 4 of them, each only when it differs from the ones before. */
+static void emit_ref_keys(struct hidx *x, int32_t i, int src, const char *full, size_t fl)
 {
-	char full[NORM_KEY_MAX], core[NORM_KEY_MAX], dig[NORM_KEY_MAX];
-	size_t fl = norm_ref_key(ref, strlen(ref), full, sizeof full);
+	char core[NORM_KEY_MAX], dig[NORM_KEY_MAX];
 	size_t cl = norm_ref_core(full, fl, core, sizeof core);
 	size_t dl = norm_ref_digits(full, fl, dig, sizeof dig);
 	int32_t base = i << 3 | src << 2;
@@ -42,6 +41,8 @@ static void emit_ref_keys(struct hidx *x, int32_t i, int src, const char *ref)
 		hidx_emit(x, match_hash(dig, dl), base | RK_DIGITS);
 }
 
+/* The reference's normalised key is the invoice's own (v->key, made at load): only the id
+ * is normalised here (then again by ref_posting_is for a posting it verifies). */
 static void produce_refs(void *ctx, struct hidx *x)
 {
 	const struct match_set *s = ctx;
@@ -50,9 +51,13 @@ static void produce_refs(void *ctx, struct hidx *x)
 		const struct minv *v = &s->inv[i];
 		const char *id = arena_str(s, v->id), *ref = arena_str(s, v->ref);
 
-		emit_ref_keys(x, (int32_t)i, 0, ref);
-		if (v->ref != v->id && strcmp(id, ref) != 0)
-			emit_ref_keys(x, (int32_t)i, 1, id);
+		emit_ref_keys(x, (int32_t)i, 0, arena_str(s, v->key), v->key_len);
+		if (v->ref != v->id && strcmp(id, ref) != 0) {
+			char full[NORM_KEY_MAX];
+
+			emit_ref_keys(x, (int32_t)i, 1, full,
+			              norm_ref_key(id, strlen(id), full, sizeof full));
+		}
 	}
 }
 
