@@ -716,6 +716,47 @@ static void score_cands(const struct mctx *ctx, struct worker *w, const struct m
 	sort_cands(w->cands, w->ncands);
 }
 
+/* The customer of the reference candidate that settles p when it has no customer id: the
+ * candidate's reference is in the memo or stronger, it is of exactly the paid amount and its
+ * customer's name is like the payer's. -1 when none. */
+static int32_t settling_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+{
+	for (int k = 0; k < w->ncands; k++) {
+		const struct minv *v = &ctx->set->inv[w->cands[k].inv];
+
+		if (w->cands[k].ref >= REF_MEMO && v->cust >= 0 &&
+		    match_amount_kind(ctx->cfg, p->unapplied, v->open, v->amount) == AMT_EXACT &&
+		    match_name_sim(ctx, w, p, v->cust) >= ctx->cfg->matching.fuzzy_threshold)
+			return v->cust;
+	}
+	return -1;
+}
+
+/* Without a customer id, the invoices of the paid amount are searched by payer name: the
+ * scan of a round amount's list (up to 256 invoices, a name bound each) is the costliest
+ * step of scoring. A payment that quotes an invoice's reference and pays exactly its amount
+ * does not need it: every invoice that scan can add rests on the name alone, so its
+ * confidence is at most matching.name_only_cap, and when the quoted invoice leads that cap
+ * by auto_margin, no such invoice can change the decision, its status or its ambiguity
+ * (decide_single). Only that customer's own invoices of the amount are gathered (from its
+ * invoice list, which has them all: the amount list gives a round amount's first 256
+ * only), so that "customer has 1 open invoice of that amount" counts every one of them.
+ * Otherwise (another configuration, a weaker candidate), the full scan runs as before. */
+static void gather_by_name(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+{
+	const struct pm_config *cfg = ctx->cfg;
+	int32_t cu = settling_customer(ctx, w, p);
+
+	if (cu >= 0) {
+		gather_customer(ctx, w, p, cu, 0, 1);
+		score_cands(ctx, w, p);
+		if (w->cands[0].ref >= REF_MEMO && w->cands[0].amt == AMT_EXACT &&
+		    w->cands[0].conf - cfg->matching.name_only_cap >= cfg->matching.auto_margin)
+			return;
+	}
+	gather_names(ctx, w, p);
+}
+
 int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t *xcur)
 {
 	int strong = 0;
@@ -738,8 +779,8 @@ int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p,
 	w->pcust = p->cust >= 0 ? p->cust : loose_id_customer(ctx->set, p);
 	if (w->pcust >= 0)
 		gather_customer(ctx, w, p, w->pcust, !strong, 0);
-	else
-		gather_names(ctx, w, p);
+	else if (pay_name(ctx->set, p)->name_len)
+		gather_by_name(ctx, w, p);
 	score_cands(ctx, w, p);
 	return w->ncands;
 }

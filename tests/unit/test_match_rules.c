@@ -502,6 +502,77 @@ static void test_name_only_payment_of_a_common_round_amount_is_found(void **stat
 	assert_int_equal(a->status, MSTATUS_SUGGESTED);
 }
 
+/* 300 other customers' invoices of a round amount, then the payer's customer's two. */
+static void round_amount_fillers_and_vortekul(int own)
+{
+	for (int i = 0; i < 300; i++) {
+		char cust[16], name[32];
+
+		snprintf(cust, sizeof cust, "F%d", i);
+		snprintf(name, sizeof name, "Filler %d Trading", i);
+		inv(i + 1, "", cust, name, 3, 1, 100000, NULL);
+	}
+	for (int i = 0; i < own; i++) {
+		char ref[16];
+
+		snprintf(ref, sizeof ref, "INV-%d", 301 + i);
+		inv(301 + i, ref, "C1", "Vortekul Precision Ltd", 3, 2 + i, 100000, NULL);
+	}
+}
+
+/* A quoted reference with the exact amount settles a payment without a customer id (the
+ * amount's list is not searched by name), yet the customer's own invoices of the amount
+ * are all counted: the list gives the first 256 only, and a customer with two open
+ * invoices of the amount must not be said to have one. */
+static void test_settled_reference_counts_every_invoice_of_its_customer(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	round_amount_fillers_and_vortekul(2);
+	pay(1, "INV-301", "", "", "VORTEKUL PRECISION", 3, 20, 100000, NULL);
+	run(1);
+	a = alloc_of(1, 301);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_EXACT_REF);
+	assert_int_equal(a->status, MSTATUS_AUTO);
+	assert_null(strstr(a->explanation, "1 open invoice"));
+	match_result_free(res);
+	match_set_free(set);
+	set = match_set_new();
+	round_amount_fillers_and_vortekul(1);
+	pay(1, "INV-301", "", "", "VORTEKUL PRECISION", 3, 20, 100000, NULL);
+	run(1);
+	a = alloc_of(1, 301);
+	assert_non_null(a);
+	assert_non_null(strstr(a->explanation, "customer has 1 open invoice of that amount"));
+}
+
+/* When the name cap does not leave the quoted invoice auto_margin ahead, invoices found by
+ * name alone are searched again and may take the automatic status away. */
+static void test_settled_reference_faces_names_when_the_margin_needs_it(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "R-7001", "C1", "Acme Industrial Supply", 1, 5, 100000, NULL);
+	inv(2, "R-7002", "C2", "Acme Industrial Supplies", 1, 5, 100000, NULL);
+	pay(1, "R-7001", "", "", "ACME INDUSTRIAL SUPPLY", 1, 8, 100000, NULL);
+	run(1);
+	a = alloc_of(1, 1);
+	assert_non_null(a);
+	assert_int_equal(a->status, MSTATUS_AUTO);
+	match_result_free(res);
+	res = NULL;
+	cfg->matching.auto_margin = 0.1;
+	cfg->matching.name_only_cap = 0.94;
+	run(1);
+	a = alloc_of(1, 1);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_EXACT_REF);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+}
+
 /* 150 customers share the word NORDWIND with the payer; the one it names comes last. */
 static void nordwind_customers(void)
 {
@@ -700,6 +771,8 @@ int main(void)
 		T(test_digit_run_of_a_verbatim_reference_names_no_other_invoice),
 		T(test_typo_hitting_another_reference_competes_by_amount),
 		T(test_name_only_payment_of_a_common_round_amount_is_found),
+		T(test_settled_reference_counts_every_invoice_of_its_customer),
+		T(test_settled_reference_faces_names_when_the_margin_needs_it),
 		T(test_name_customer_found_late_in_a_long_walk),
 		T(test_name_customer_tied_by_a_late_customer_is_none),
 		T(test_listed_references_of_another_customer_are_not_combined),
