@@ -7,7 +7,7 @@
 #include "paymatch/similarity.h"
 
 #define NO_TEXT UINT32_MAX
-#define MAX_TIED 8
+#define MAX_TIED NAME_TIED_MAX
 
 /* Appends a NUL-terminated text to the chunk; returns its offset (NO_TEXT on failure). */
 static uint32_t text_end(struct mchunk *ch, size_t start)
@@ -382,33 +382,89 @@ static int32_t payment_customer(const struct mctx *ctx, struct worker *w, const 
 	return w->name_cust;
 }
 
+/* The subset search over customer cu's open invoices (the scratch w->sub_*, n items). */
+static int sum_search(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                      int32_t cu, int *n, int *pick, int *np)
+{
+	const struct pm_config *cfg = ctx->cfg;
+
+	*n = subset_items(ctx, w, p, cu, p->unapplied - 1, NULL, 0);
+	return match_subset_sum(w->sub_amount, *n, p->unapplied, 2, (int)cfg->matching.subset_max_k,
+	                        cfg->matching.subset_budget, pick, np);
+}
+
+/* The customers a payer name cannot tell apart (no customer id, no clear lead, no legal
+ * form to break the tie: "VORDIS AND SONS" for Vordis & Sons Inc., Vordis & Sons LLP, ...):
+ * when the open invoices of exactly one of them reach the amount with a unique set, that
+ * customer, with its search's result in *n, pick, *np (*rc 1). Else -1 and *rc: 0 when no
+ * set reaches it, 2 when sets of two customers do or one customer's sets are several, -1
+ * when a search ran out of budget (nothing is then proven unique). *ntied: how many. */
+static int32_t tied_sum_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                                 int *rc, int *ntied, int *n, int *pick, int *np)
+{
+	int32_t tied[MAX_TIED + 1], found = -1;
+	int nt;
+
+	*rc = 0;
+	*ntied = 0;
+	if (*arena_str(ctx->set, p->cust_id))
+		return -1;
+	nt = match_names_close(ctx, w, p, tied, MAX_TIED);
+	if (nt < 2)   /* MAX_TIED + 1 of the same name: too many to prove one unique */
+		nt = same_name_customers(ctx->set, p, tied, MAX_TIED + 1);
+	if (nt < 2 || nt > MAX_TIED)
+		return -1;
+	*ntied = nt;
+	for (int k = 0; k < nt; k++) {
+		int r = sum_search(ctx, w, p, tied[k], n, pick, np);
+
+		if (r == 0)
+			continue;
+		if (r != 1 || found >= 0) {
+			*rc = r < 0 ? -1 : 2;
+			return -1;
+		}
+		found = tied[k];
+	}
+	if (found < 0)
+		return -1;
+	/* the scratch and picks now hold the last customer's search: run the found one's again */
+	*rc = sum_search(ctx, w, p, found, n, pick, np);
+	return found;
+}
+
 /* No reference: a unique set of 2..subset_max_k open invoices of the customer summing
- * exactly to the payment. Returns 1 when it decided (a match or an exception). */
+ * exactly to the payment (of the one customer among those its payer name ties, when it
+ * names none alone). Returns 1 when it decided (a match or an exception). */
 static int decide_multi_sum(const struct mctx *ctx, struct worker *w, const struct mpay *p,
                             struct mchunk *ch, struct mprop *pr)
 {
 	const struct pm_config *cfg = ctx->cfg;
 	int32_t cu = payment_customer(ctx, w, p), chosen[MAX_LINES];
-	int pick[SUBSET_MAX_ITEMS], np = 0, n, rc;
+	int pick[SUBSET_MAX_ITEMS], np = 0, n = 0, rc, ntied = 0;
 	size_t start = ch->text.len;
 	double conf;
 
-	if (cu < 0)
-		return 0;
-	n = subset_items(ctx, w, p, cu, p->unapplied - 1, NULL, 0);
-	rc = match_subset_sum(w->sub_amount, n, p->unapplied, 2, (int)cfg->matching.subset_max_k,
-	                      cfg->matching.subset_budget, pick, &np);
+	if (cu >= 0)
+		rc = sum_search(ctx, w, p, cu, &n, pick, &np);
+	else
+		cu = tied_sum_customer(ctx, w, p, &rc, &ntied, &n, pick, &np);
 	if (rc == 0)
 		return 0;
 	if (rc == 2) {
-		strbuf_addf(&ch->text, "several sets of the customer's %d open invoices sum to the "
-		            "amount", n);
+		if (ntied)
+			strbuf_addf(&ch->text, "the payer name fits %d customers and sets of their "
+			            "open invoices reach the amount more than once", ntied);
+		else
+			strbuf_addf(&ch->text, "several sets of the customer's %d open invoices sum to "
+			            "the amount", n);
 		set_exception(ch, pr, EXC_AMBIGUOUS, -1, p->unapplied, -1, start);
 		return 1;
 	}
 	if (rc < 0) {
-		strbuf_addf(&ch->text, "subset search budget (%lld steps) exhausted over %d open "
-		            "invoices of the customer", (long long)cfg->matching.subset_budget, n);
+		strbuf_addf(&ch->text, "subset search budget (%lld steps) exhausted over %s",
+		            (long long)cfg->matching.subset_budget, ntied ? "the open invoices of "
+		            "the customers the payer name fits" : "the customer's open invoices");
 		set_exception(ch, pr, EXC_UNMATCHED_PAYMENT, -1, p->unapplied, -1, start);
 		return 1;
 	}
@@ -425,7 +481,10 @@ static int decide_multi_sum(const struct mctx *ctx, struct worker *w, const stru
 		conf = (1 - (1 - e) * 0.4 * 0.5) * cfg->matching.name_only_cap;
 		strbuf_addf(&ch->text, "name %.2f \"%s\"", sim, arena_str(ctx->set, p->payer));
 	}
-	strbuf_addf(&ch->text, ", %d open invoices sum to the amount (the only set among %d)", np, n);
+	strbuf_addf(&ch->text, ", %d open invoices sum to the amount (the only set among %d", np, n);
+	if (ntied)
+		strbuf_addf(&ch->text, "; no other of the %d customers of that name has one", ntied);
+	strbuf_addch(&ch->text, ')');
 	emit_multi(ctx, p, ch, pr, RULE_MULTI_SUM, conf, chosen, np, start);
 	return 1;
 }

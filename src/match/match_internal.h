@@ -199,8 +199,11 @@ struct match_set {
 	struct mmap_idx name_tok;
 	struct name_sig *csig;       /* per customer: its name's signature (match_names.c) */
 	struct sim_tok *ctok;        /* their tokens */
-	_Atomic int32_t *memo;       /* per pnorm: its name customer + 2 (0 not yet, 1 none) */
+	/* per pnorm: its name customer + 2 (0 not yet, 1 none), or -(k + 1) when it names
+	 * none but ties the customers of record k of ties (match_names.c) */
+	_Atomic int32_t *memo;
 	size_t nmemo;
+	struct name_ties *ties;
 };
 
 static inline const char *arena_str(const struct match_set *s, uint32_t off)
@@ -437,6 +440,13 @@ int match_names_walk(const struct match_set *set, const struct mpay *p, int32_t 
  * customer of its walk, at least fuzzy_threshold and clearly ahead), -1 none; decided once
  * per distinct normalised name. */
 int32_t match_names_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p);
+/* Writes to close (up to max <= NAME_TIED_MAX) the customers of p's walk whose name is at
+ * least fuzzy_threshold like the payer's and within the lead of the best one; returns how
+ * many (more than one when the name alone cannot decide). Memoised with the decision. */
+int match_names_close(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                      int32_t *close, int max);
+/* The most customers a payer name is said to tie (match_names_close's max). */
+#define NAME_TIED_MAX 8
 /* Returns the payer-name similarity of p to customer c: exact (sim_name) when it is at
  * least fuzzy_threshold - 0.05; below that, a bound that is also below it. */
 double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c);

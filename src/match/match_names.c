@@ -1,6 +1,7 @@
 /* Payer-name similarity at scale: signatures of the customers' names (built once), a bound
  * that skips the comparisons that cannot come near matching.fuzzy_threshold, and an
  * index from customer to its slot in the worker's per-payment cache. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,73 @@
 
 /* The lead the name customer needs over every other customer of its walk. */
 #define NAME_LEAD 0.02
+
+/* The customers each undecided payer name ties, kept for match_names_close: records in
+ * blocks that never move once made, appended under the lock by any worker and published
+ * through the name's memo (a worker reads a record only after the memo's store). Two
+ * workers racing on one name each append one; so that no append can fail for room, there
+ * is address space for PM_MAX_WORKERS records per name. */
+#define TIE_BLOCK 1024
+
+struct name_tie {
+	int32_t c[NAME_TIED_MAX];
+	int32_t n;
+};
+
+struct name_ties {
+	pthread_mutex_t mu;
+	struct name_tie **block;
+	size_t nblock, n;
+};
+
+static struct name_ties *ties_new(size_t nnames)
+{
+	struct name_ties *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	t->nblock = nnames * PM_MAX_WORKERS / TIE_BLOCK + 1;
+	t->block = calloc(t->nblock, sizeof *t->block);
+	if (!t->block) {
+		free(t);
+		return NULL;
+	}
+	pthread_mutex_init(&t->mu, NULL);
+	return t;
+}
+
+static void ties_free(struct name_ties *t)
+{
+	if (!t)
+		return;
+	for (size_t b = 0; b < t->nblock; b++)
+		free(t->block[b]);
+	free(t->block);
+	pthread_mutex_destroy(&t->mu);
+	free(t);
+}
+
+/* Appends the tie close[0..n); returns its index, -1 when out of memory. */
+static int32_t ties_add(struct name_ties *t, const int32_t *close, int n)
+{
+	struct name_tie *r = NULL;
+	size_t k;
+
+	pthread_mutex_lock(&t->mu);
+	k = t->n;
+	if (k / TIE_BLOCK < t->nblock && k < INT32_MAX &&
+	    (t->block[k / TIE_BLOCK] ||
+	     (t->block[k / TIE_BLOCK] = malloc(TIE_BLOCK * sizeof **t->block)))) {
+		r = &t->block[k / TIE_BLOCK][k % TIE_BLOCK];
+		t->n++;
+	}
+	pthread_mutex_unlock(&t->mu);
+	if (!r)
+		return -1;
+	memcpy(r->c, close, (size_t)n * sizeof *close);
+	r->n = n;
+	return (int32_t)k;
+}
 
 int match_names_build(struct match_set *s)
 {
@@ -36,7 +104,8 @@ int match_names_build(struct match_set *s)
 	s->ctok = malloc((ntok ? ntok : 1) * sizeof *s->ctok);
 	s->memo = calloc(s->npnorm ? s->npnorm : 1, sizeof *s->memo);
 	s->nmemo = s->npnorm;
-	if (!s->ctok || !s->memo)
+	s->ties = ties_new(s->npnorm);
+	if (!s->ctok || !s->memo || !s->ties)
 		return -1;
 	ntok = 0;
 	for (size_t c = 0; c < s->ncust; c++) {
@@ -66,6 +135,8 @@ void match_names_reset(struct match_set *s)
 {
 	for (size_t i = 0; s->memo && i < s->nmemo; i++)
 		atomic_store(&s->memo[i], 0);
+	if (s->ties)
+		s->ties->n = 0;
 }
 
 void match_names_free(struct match_set *s)
@@ -73,6 +144,8 @@ void match_names_free(struct match_set *s)
 	match_names_reset(s);
 	free((void *)s->memo);
 	s->memo = NULL;
+	ties_free(s->ties);
+	s->ties = NULL;
 	free(s->csig);
 	free(s->ctok);
 	s->csig = NULL;
@@ -253,22 +326,26 @@ static struct name_cand heap_pop(struct name_cand *h, int *n)
 	return top;
 }
 
-/* Decides the customer of p's payer name: among the customers of its walk, the one with the
- * highest similarity (the lower index on a tie) when it reaches fuzzy_threshold and every
- * other one is more than NAME_LEAD below it; -1 otherwise. Similarities below the exact
- * range count as 0. Comparing in the order of the bounds, the search stops at the first
- * bound that can neither reach the best nor come within NAME_LEAD of it: most of a walk's
- * customers (~170 at 1M) are then never compared in full. That order comes from a heap:
- * the search takes a few of them, which a full sort of the walk paid for every one (a
- * tenth of the decision's time). */
-static int32_t names_decide(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+/* The search behind a payer name's customer: among the customers of its walk, the one with
+ * the highest similarity (the lower index on a tie) when it reaches fuzzy_threshold and
+ * every other one is more than NAME_LEAD below it; -1 otherwise. Similarities below the
+ * exact range count as 0. Comparing in the order of the bounds, the search stops at the
+ * first bound that can neither reach the best nor come within NAME_LEAD of it: most of a
+ * walk's customers (~170 at 1M) are then never compared in full. That order comes from a
+ * heap: the search takes a few of them, which a full sort of the walk paid for every one
+ * (a tenth of the decision's time). With close, it also lists there (up to max, count in
+ * *nclose) the customers of at least fuzzy_threshold within NAME_LEAD of the best: the
+ * search compared every one of them before it stopped. *nclose counts them all, even
+ * beyond max. */
+static int32_t names_search(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                            int32_t *close, int max, int *nclose)
 {
 	const struct match_set *s = ctx->set;
-	int32_t occ[NAME_WALK_MAX], best = -1;
+	int32_t occ[NAME_WALK_MAX], best = -1, seen[NAME_WALK_MAX];
 	struct name_cand cand[NAME_WALK_MAX];
-	int nocc = match_names_walk(s, p, occ, NAME_WALK_MAX), n = 0;
+	int nocc = match_names_walk(s, p, occ, NAME_WALK_MAX), n = 0, nseen = 0;
 	double fuzzy = ctx->cfg->matching.fuzzy_threshold, floor = fuzzy - NAME_EXACT_MARGIN;
-	double bs = 0, second = 0;
+	double bs = 0, second = 0, seen_sim[NAME_WALK_MAX];
 
 	for (int k = 0; k < nocc; k++) {
 		if (s->csig && k + NAME_PREFETCH_FAR < nocc)
@@ -292,6 +369,8 @@ static int32_t names_decide(const struct mctx *ctx, struct worker *w, const stru
 		sim = name_exact(s, p, nc.c);
 		if (sim < floor)
 			sim = 0;
+		seen[nseen] = nc.c;
+		seen_sim[nseen++] = sim;
 		if (sim > bs || (sim == bs && nc.c < best)) {
 			second = bs;
 			bs = sim;
@@ -299,6 +378,15 @@ static int32_t names_decide(const struct mctx *ctx, struct worker *w, const stru
 		} else if (sim > second) {
 			second = sim;
 		}
+	}
+	if (close) {
+		*nclose = 0;
+		for (int k = 0; k < nseen; k++)
+			if (seen_sim[k] >= fuzzy && seen_sim[k] >= bs - NAME_LEAD) {
+				if (*nclose < max)
+					close[*nclose] = seen[k];
+				(*nclose)++;
+			}
 	}
 	if (best < 0 || bs < fuzzy || bs - second < NAME_LEAD)
 		return -1;
@@ -308,18 +396,79 @@ static int32_t names_decide(const struct mctx *ctx, struct worker *w, const stru
 	return best;
 }
 
-int32_t match_names_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+/* The memo of a search's outcome (decided customer, none, or a tie of close[0..n)); not
+ * stored when the tie finds no room (the next payment of that name searches again). */
+static void memo_store(const struct match_set *s, int32_t pn, int32_t v, const int32_t *close,
+                       int n)
+{
+	int32_t k;
+
+	if (v >= 0 || n < 2 || n > NAME_TIED_MAX) {
+		atomic_store(&s->memo[pn], v + 2);
+		return;
+	}
+	k = ties_add(s->ties, close, n);
+	if (k >= 0)
+		atomic_store(&s->memo[pn], -(k + 1));
+}
+
+/* Searches p's name (once per distinct name when memoised): the customer, -1 none; the
+ * close customers in close[0..*n) (NAME_TIED_MAX room; none when more are that close). */
+static int32_t names_memo(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                          int32_t *close, int *n)
 {
 	const struct match_set *s = ctx->set;
 	int32_t v;
 
-	if (!s->memo || p->pn < 0 || (size_t)p->pn >= s->nmemo || !pay_name(s, p)->name_len)
-		return names_decide(ctx, w, p);
+	if (!s->memo || !s->ties || p->pn < 0 || (size_t)p->pn >= s->nmemo) {
+		v = names_search(ctx, w, p, close, NAME_TIED_MAX, n);
+		if (*n > NAME_TIED_MAX)
+			*n = 0;
+		return v;
+	}
 	v = atomic_load(&s->memo[p->pn]);
-	if (v)
+	if (v > 0) {
+		*n = v > 1;
+		close[0] = v - 2;
 		return v - 2;
-	/* workers may race to the same name: they decide the same customer */
-	v = names_decide(ctx, w, p);
-	atomic_store(&s->memo[p->pn], v + 2);
+	}
+	if (v < 0) {
+		const struct name_tie *r = &s->ties->block[(size_t)(-v - 1) / TIE_BLOCK]
+		                                          [(size_t)(-v - 1) % TIE_BLOCK];
+
+		memcpy(close, r->c, (size_t)r->n * sizeof *close);
+		*n = r->n;
+		return -1;
+	}
+	/* workers may race to the same name: they find the same outcome */
+	v = names_search(ctx, w, p, close, NAME_TIED_MAX, n);
+	memo_store(s, p->pn, v, close, *n);
+	if (*n > NAME_TIED_MAX)
+		*n = 0;   /* too many alike to say which */
 	return v;
+}
+
+int match_names_close(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                      int32_t *close, int max)
+{
+	int32_t all[NAME_TIED_MAX];
+	int n = 0;
+
+	if (!pay_name(ctx->set, p)->name_len)
+		return 0;
+	names_memo(ctx, w, p, all, &n);
+	if (n > max)
+		n = max;
+	memcpy(close, all, (size_t)n * sizeof *close);
+	return n;
+}
+
+int32_t match_names_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+{
+	int32_t close[NAME_TIED_MAX];
+	int n = 0;
+
+	if (!pay_name(ctx->set, p)->name_len)
+		return names_search(ctx, w, p, NULL, 0, NULL);
+	return names_memo(ctx, w, p, close, &n);
 }

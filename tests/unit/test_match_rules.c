@@ -300,6 +300,57 @@ static void test_two_sets_reaching_the_sum_are_ambiguous(void **state)
 	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
 }
 
+/* Three customers whose names read VORDIS AND SONS once legal forms are dropped, each with
+ * open invoices; the payer wrote no legal form, so the name names none of them. */
+static void vordis_customers(int64_t c3_second)
+{
+	inv(1, "R1", "C1", "Vordis & Sons Inc.", 1, 5, 31814, NULL);
+	inv(2, "R2", "C1", "Vordis & Sons Inc.", 1, 6, 10000, NULL);
+	inv(3, "R3", "C2", "Vordis & Sons LLP", 1, 5, 20000, NULL);
+	inv(4, "R4", "C2", "Vordis & Sons LLP", 1, 7, 55555, NULL);
+	inv(5, "R5", "C3", "Vordis & Sons Corporation", 1, 6, 34056, NULL);
+	inv(6, "R6", "C3", "Vordis & Sons Corporation", 1, 8, c3_second, NULL);
+}
+
+/* Of the customers a payer name ties, the only one whose open invoices reach the amount
+ * with a unique set is the payer: suggested, as any match resting on a name. */
+static void test_sum_of_one_of_the_customers_a_name_ties(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	vordis_customers(77777);
+	pay(1, "", "", "", "VORDIS AND SONS", 1, 20, 31814 + 34056, NULL);
+	run(1);
+	assert_int_equal(allocs_of_payment(1), 0);   /* C1 and C3 each have half of it */
+	match_result_free(res);
+	match_set_free(set);
+	set = match_set_new();
+	vordis_customers(31814);
+	pay(1, "", "", "", "VORDIS AND SONS", 1, 20, 31814 + 34056, NULL);
+	run(1);
+	a = alloc_of(1, 5);
+	assert_non_null(a);
+	assert_non_null(alloc_of(1, 6));
+	assert_int_equal(allocs_of_payment(1), 2);
+	assert_int_equal(a->rule, RULE_MULTI_SUM);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	assert_non_null(strstr(a->explanation, "no other of the 3 customers of that name"));
+}
+
+/* Sets of two tied customers reach the amount: ambiguous, nothing applied. */
+static void test_sums_of_two_customers_a_name_ties_are_ambiguous(void **state)
+{
+	(void)state;
+	vordis_customers(31814);
+	inv(7, "R7", "C2", "Vordis & Sons LLP", 1, 9, 31814 + 34056 - 20000, NULL);
+	pay(1, "", "", "", "VORDIS AND SONS", 1, 20, 31814 + 34056, NULL);
+	run(1);
+	assert_int_equal(allocs_of_payment(1), 0);
+	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
+	assert_non_null(strstr(exc_of(EXC_AMBIGUOUS, 1)->detail, "fits 3 customers"));
+}
+
 static void test_installments_each_apply_and_leave_residual(void **state)
 {
 	(void)state;
@@ -601,15 +652,32 @@ static void test_name_customer_found_late_in_a_long_walk(void **state)
 	assert_int_equal(allocs_of_payment(1), 2);
 }
 
-/* A second customer of the same name ties with the first: the name decides nothing. */
+/* A second customer of the same name ties with the first: the name decides nothing, and
+ * the sum is searched among the two tied customers (the late one's invoice reaches it,
+ * like the first one's: ambiguous; without it, the first one's set alone). */
 static void test_name_customer_tied_by_a_late_customer_is_none(void **state)
 {
+	const struct match_alloc *a;
+
 	(void)state;
+	nordwind_customers();
+	inv(154, "", "C2", "Nordwind Logistik GmbH", 3, 5, 400000, NULL);
+	inv(155, "", "C2", "Nordwind Logistik GmbH", 3, 6, 250000, NULL);
+	pay(1, "", "", "", "NORDWIND LOGISTIK", 3, 20, 650000, NULL);
+	run(2);
+	assert_int_equal(allocs_of_payment(1), 0);
+	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
+	match_result_free(res);
+	match_set_free(set);
+	set = match_set_new();
 	nordwind_customers();
 	inv(154, "", "C2", "Nordwind Logistik GmbH", 3, 5, 90000, NULL);
 	pay(1, "", "", "", "NORDWIND LOGISTIK", 3, 20, 650000, NULL);
 	run(2);
-	assert_int_equal(allocs_of_payment(1), 0);
+	a = alloc_of(1, 152);
+	assert_non_null(a);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	assert_non_null(strstr(a->explanation, "no other of the 2 customers of that name"));
 }
 
 /* Listed references of two customers: only the payment's customer's are combined. */
@@ -756,6 +824,8 @@ int main(void)
 		T(test_memo_listing_some_invoices_adds_unique_rest),
 		T(test_sum_of_open_invoices_without_reference),
 		T(test_two_sets_reaching_the_sum_are_ambiguous),
+		T(test_sum_of_one_of_the_customers_a_name_ties),
+		T(test_sums_of_two_customers_a_name_ties_are_ambiguous),
 		T(test_installments_each_apply_and_leave_residual),
 		T(test_short_pay_exactly_at_tolerance_is_deducted),
 		T(test_short_pay_one_unit_over_tolerance_is_partial),
