@@ -1,8 +1,9 @@
 /* The compact hash structures of the snapshot. At 1M invoices the reference index holds
  * ~6M postings: a table of 32-byte slots with stored keys cost ~500 MB and a cache miss per
  * probe. Here a posting is 8 bytes (a 32-bit hash tag and the value), grouped by the top
- * bits of the hash behind a directory (a counting sort, built in two passes over the same
- * producer), and keys are not stored at all: the caller re-derives the key of a tagged hit
+ * bits of the hash behind a directory (a counting sort of the postings the producer
+ * emitted, staged once: a producer normalises and hashes reference keys, which a second
+ * pass over it did again), and keys are not stored at all: the caller re-derives the key of a tagged hit
  * from the snapshot and compares it, so a hash collision can never add a posting. */
 #include <stdlib.h>
 #include <string.h>
@@ -29,14 +30,21 @@ static uint32_t hidx_bucket(const struct hidx *x, uint64_t h)
 
 void hidx_emit(struct hidx *x, uint64_t h, int32_t val)
 {
-	uint32_t b = hidx_bucket(x, h);
+	if (x->nstage == x->astage && !x->failed) {
+		size_t na = x->astage ? x->astage * 2 : 1024;
+		struct hstage *ns = realloc(x->stage, na * sizeof *ns);
 
-	if (!x->ent) {          /* counting pass */
-		x->dir[b + 1]++;
-		return;
+		if (!ns)
+			x->failed = 1;
+		else {
+			x->stage = ns;
+			x->astage = na;
+		}
 	}
-	x->ent[x->dir[b]].tag = (uint32_t)h;
-	x->ent[x->dir[b]++].val = val;
+	if (x->failed)
+		return;
+	x->stage[x->nstage++] = (struct hstage){ .bucket = hidx_bucket(x, h), .tag = (uint32_t)h,
+		.val = val };
 }
 
 /* Stable insertion sort by tag: a bucket holds one or two keys, or one common key (a round
@@ -53,6 +61,13 @@ static void sort_by_tag(struct hent *e, size_t n)
 	}
 }
 
+static void stage_free(struct hidx *x)
+{
+	free(x->stage);
+	x->stage = NULL;
+	x->nstage = x->astage = 0;
+}
+
 int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct hidx *x),
                void *ctx)
 {
@@ -64,17 +79,33 @@ int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct 
 		x->bits++;
 	nb = (size_t)1 << x->bits;
 	x->dir = calloc(nb + 1, sizeof *x->dir);
+	x->stage = malloc(expect * sizeof *x->stage);
+	x->astage = x->stage ? expect : 0;
 	if (!x->dir)
 		return -1;
 	produce(ctx, x);
+	if (x->failed || x->nstage > UINT32_MAX) {
+		stage_free(x);
+		return -1;
+	}
+	for (size_t i = 0; i < x->nstage; i++)
+		x->dir[x->stage[i].bucket + 1]++;
 	for (size_t b = 0; b < nb; b++)
 		x->dir[b + 1] += x->dir[b];
 	x->n = x->dir[nb];
 	x->ent = malloc((x->n ? x->n : 1) * sizeof *x->ent);
-	if (!x->ent)
+	if (!x->ent) {
+		stage_free(x);
 		return -1;
-	/* fill: dir[b] runs from the start of bucket b to its end, i.e. the next one's start */
-	produce(ctx, x);
+	}
+	/* fill in emission order: dir[b] runs from the start of bucket b to its end, i.e. the
+	 * next one's start */
+	for (size_t i = 0; i < x->nstage; i++) {
+		const struct hstage *st = &x->stage[i];
+
+		x->ent[x->dir[st->bucket]++] = (struct hent){ .tag = st->tag, .val = st->val };
+	}
+	stage_free(x);
 	memmove(x->dir + 1, x->dir, nb * sizeof *x->dir);
 	x->dir[0] = 0;
 	for (size_t b = 0; b < nb; b++)
@@ -133,6 +164,7 @@ void hidx_free(struct hidx *x)
 {
 	free(x->dir);
 	free(x->ent);
+	free(x->stage);
 	memset(x, 0, sizeof *x);
 }
 

@@ -45,17 +45,26 @@ struct hent {
 	int32_t val;
 };
 
+/* A posting as produced, before the counting sort places it. */
+struct hstage {
+	uint32_t bucket, tag;
+	int32_t val;
+};
+
 struct hidx {
 	uint32_t *dir;               /* bucket b: ent[dir[b]..dir[b+1]) */
 	struct hent *ent;
 	size_t n;
 	unsigned bits;
+	struct hstage *stage;        /* while building: the postings in emission order */
+	size_t nstage, astage;
+	int failed;                  /* a posting found no room */
 };
 
 /* Returns the 64-bit hash of s[0..n) used by every index. */
 uint64_t match_hash(const char *s, size_t n);
-/* Builds x for about expect postings: produce calls hidx_emit for each (hash, value), the
- * same ones in the same order both times it is called. Returns 0 or -1 (out of memory). */
+/* Builds x for about expect postings: produce, called once, calls hidx_emit for each
+ * (hash, value). Returns 0 or -1 (out of memory). */
 int hidx_build(struct hidx *x, size_t expect, void (*produce)(void *ctx, struct hidx *x),
                void *ctx);
 void hidx_emit(struct hidx *x, uint64_t h, int32_t val);
