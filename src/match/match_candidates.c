@@ -326,17 +326,18 @@ static void gather_customer(const struct mctx *ctx, struct worker *w, const stru
 	}
 }
 
-int match_gather_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p,
-                          int32_t cu)
+int match_gather_customers(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                           const int32_t *cu, int ncu)
 {
 	int n = w->ncands, strong = 0;
 
-	if (cu < 0)
+	if (ncu <= 0)
 		return w->ncands;
 	for (int k = 0; k < w->ncands; k++)
 		strong |= w->cands[k].ref >= REF_MEMO &&
 		          (w->cands[k].amt == AMT_EXACT || w->cands[k].amt == AMT_TOLERANCE);
-	gather_customer(ctx, w, p, cu, !strong, 1);
+	for (int k = 0; k < ncu; k++)
+		gather_customer(ctx, w, p, cu[k], !strong, 1);
 	if (w->ncands != n || w->ncands)
 		score_cands(ctx, w, p);
 	return w->ncands;

@@ -433,6 +433,22 @@ static int32_t tied_sum_customer(const struct mctx *ctx, struct worker *w, const
 	return found;
 }
 
+/* The customers p's payer name points to, in cu (MAX_TIED room): the one it names, else,
+ * without a customer id, those it ties (match_names_close). Returns how many. */
+static int name_customers(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                          int32_t *cu)
+{
+	int32_t c = payment_customer(ctx, w, p);
+
+	if (c >= 0) {
+		cu[0] = c;
+		return 1;
+	}
+	if (*arena_str(ctx->set, p->cust_id))
+		return 0;
+	return match_names_close(ctx, w, p, cu, MAX_TIED);
+}
+
 /* No reference: a unique set of 2..subset_max_k open invoices of the customer summing
  * exactly to the payment (of the one customer among those its payer name ties, when it
  * names none alone). Returns 1 when it decided (a match or an exception). */
@@ -539,9 +555,13 @@ void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t pi,
 	}
 	match_gather(ctx, w, p, &xcur);
 	/* by name: the customer's own invoices, which the amount index may not have listed
-	 * (it gives a round amount's first 256 invoices only) */
-	if (w->pcust < 0 && pay_name(s, p)->name_len && !(w->ncands && w->cands[0].conf >= thr))
-		match_gather_customer(ctx, w, p, payment_customer(ctx, w, p));
+	 * (it gives a round amount's first 256 invoices only); those of each customer the name
+	 * ties when it names none: two of them with the amount are then equally good */
+	if (w->pcust < 0 && pay_name(s, p)->name_len && !(w->ncands && w->cands[0].conf >= thr)) {
+		int32_t cu[MAX_TIED];
+
+		match_gather_customers(ctx, w, p, cu, name_customers(ctx, w, p, cu));
+	}
 	/* unless the best is settled (a reference or the exact amount, not overpaid): a quoted
 	 * number may confirm one of several short-paid invoices, or name more invoices of the
 	 * same customer (the referenced invoice's, when the payment has no customer id) */

@@ -365,10 +365,11 @@ struct mctx {
  * first; returns the count. Sets *xcur to an invoice in another currency that a strong
  * reference points to (-1 none). */
 int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t *xcur);
-/* Adds to w->cands the open invoices of customer cu (found by the payer name) of exactly
- * the paid amount, and typo hits among them; rescores, re-sorts and returns the count. */
-int match_gather_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p,
-                          int32_t cu);
+/* Adds to w->cands the open invoices of customers cu[0..ncu) (found by the payer name) of
+ * exactly the paid amount, and typo hits among them; rescores, re-sorts and returns the
+ * count. */
+int match_gather_customers(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                           const int32_t *cu, int ncu);
 /* Adds to w->cands the open invoices of customer cu whose reference number the payment's
  * reference or memo quotes (prefix, year or zeros dropped: "RE2025-1381" for 2025/001381),
  * then rescores and re-sorts them; returns the candidate count. */

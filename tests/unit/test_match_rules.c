@@ -624,6 +624,45 @@ static void test_settled_reference_faces_names_when_the_margin_needs_it(void **s
 	assert_int_equal(a->status, MSTATUS_SUGGESTED);
 }
 
+/* A round amount 300 other customers' invoices also have (the amount's list gives the
+ * first 256), and two customers a payer name without legal form ties. */
+static void round_amount_fillers_and_tied_rochat(int64_t gmbh_amount)
+{
+	for (int i = 0; i < 300; i++) {
+		char cust[16], name[32];
+
+		snprintf(cust, sizeof cust, "F%d", i);
+		snprintf(name, sizeof name, "Filler %d Trading", i);
+		inv(i + 1, "", cust, name, 3, 1, 100000, NULL);
+	}
+	inv(301, "", "C1", "Rochat Horlogerie SA", 3, 2, 100000, NULL);
+	inv(302, "", "C2", "Rochat Horlogerie GmbH", 3, 2, gmbh_amount, NULL);
+}
+
+/* When the payer name ties customers, each one's own invoices of the amount are looked up
+ * (the amount's list misses them): one of them has it, a suggestion; both, ambiguous. */
+static void test_name_tying_customers_finds_the_one_with_the_amount(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	round_amount_fillers_and_tied_rochat(77777);
+	pay(1, "", "", "", "ROCHAT HORLOGERIE", 3, 20, 100000, NULL);
+	run(1);
+	a = alloc_of(1, 301);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_NAME_AMOUNT);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	match_result_free(res);
+	match_set_free(set);
+	set = match_set_new();
+	round_amount_fillers_and_tied_rochat(100000);
+	pay(1, "", "", "", "ROCHAT HORLOGERIE", 3, 20, 100000, NULL);
+	run(1);
+	assert_int_equal(allocs_of_payment(1), 0);
+	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
+}
+
 /* 150 customers share the word NORDWIND with the payer; the one it names comes last. */
 static void nordwind_customers(void)
 {
@@ -842,6 +881,7 @@ int main(void)
 		T(test_typo_hitting_another_reference_competes_by_amount),
 		T(test_name_only_payment_of_a_common_round_amount_is_found),
 		T(test_settled_reference_counts_every_invoice_of_its_customer),
+		T(test_name_tying_customers_finds_the_one_with_the_amount),
 		T(test_settled_reference_faces_names_when_the_margin_needs_it),
 		T(test_name_customer_found_late_in_a_long_walk),
 		T(test_name_customer_tied_by_a_late_customer_is_none),
