@@ -59,9 +59,10 @@ enum norm_name_flags {
 
 /* Writes the normalised form of a company or person name: Latin accents folded to ASCII
  * (and the bank spellings AE/OE/UE collapsed so that "Müller" = "Mueller"), upper case,
- * '.' and '\'' removed, other punctuation a space, '&' = "AND", legal suffixes (Inc, LLC,
- * Ltd, GmbH, AG, SA, BV, Corp, Co, PLC, Oy, AB, SARL, SpA, ...) and "The" dropped, words
- * separated by one space. Returns its length (<= cap-1). */
+ * '.' and '\'' removed, other punctuation a space, '&' and '+' = "AND", and, und, och, og
+ * = "AND", common abbreviations spelled out (Ets, Cie, Sté, Gebr., Bros, Intl, Mfg, ...),
+ * legal suffixes (Inc, LLC, Ltd, GmbH, AG, SA, BV, Corp, Co, PLC, Oy, AB, SARL, SpA, ...)
+ * and "The" dropped, words separated by one space. Returns its length (<= cap-1). */
 size_t norm_name(const char *s, size_t len, char *out, size_t cap, int flags);
 
 /* Writes s folded to upper-case ASCII (Latin letters lose accents, ß -> SS, other

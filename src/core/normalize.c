@@ -255,18 +255,64 @@ void norm_ref_keys(const char *ref, size_t ref_len, const char *memo, size_t mem
 		keys_from_text(out, memo, memo_len, NORM_SRC_MEMO, NORM_SRC_MEMO);
 }
 
-static const char *const DROPPED_WORDS[] = {
-	"THE", "INC", "INCORPORATED", "LLC", "LLP", "LP", "LTD", "LIMITED", "GMBH", "AG", "SA",
-	"BV", "NV", "CORP", "CORPORATION", "CO", "PLC", "OY", "OYJ", "AB", "SARL", "SAS", "SPA",
-	"SRL", "KG", "PTY", "SL", "SE", NULL
+/* A word of a table below with its length, compared by length and first letter first:
+ * norm_name looks up every word of every name (2M at 1M + 1M). */
+struct word_entry {
+	const char *w;
+	size_t len;
+	const char *as;            /* NAME_WORDS: how to write it */
+	size_t as_len;
 };
+
+#define WORD(s) { s, sizeof s - 1, NULL, 0 }
+#define SPELL(s, as) { s, sizeof s - 1, as, sizeof as - 1 }
+
+static const struct word_entry DROPPED_WORDS[] = {
+	WORD("THE"), WORD("INC"), WORD("INCORPORATED"), WORD("LLC"), WORD("LLP"), WORD("LP"),
+	WORD("PLLC"), WORD("LTD"), WORD("LIMITED"), WORD("GMBH"), WORD("MBH"), WORD("AG"),
+	WORD("AKTIENGESELLSCHAFT"), WORD("UG"), WORD("HAFTUNGSBESCHRANKT"),
+	WORD("HAFTUNGSBESCHRAENKT"), WORD("OHG"), WORD("KG"), WORD("KGAA"), WORD("EK"),
+	WORD("EG"), WORD("SA"), WORD("SAU"), WORD("SNC"), WORD("SCS"), WORD("SCA"), WORD("EURL"),
+	WORD("SASU"), WORD("SCOP"), WORD("BV"), WORD("BVBA"), WORD("SPRL"), WORD("NV"),
+	WORD("CORP"), WORD("CORPORATION"), WORD("CO"), WORD("PLC"), WORD("OY"), WORD("OYJ"),
+	WORD("AB"), WORD("AKTIEBOLAG"), WORD("APS"), WORD("ASA"), WORD("SARL"), WORD("SAS"),
+	WORD("SPA"), WORD("SRL"), WORD("LDA"), WORD("PTY"), WORD("SL"), WORD("SLU"), WORD("SE"),
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Returns the index of w (n bytes) in table, -1 when it is not there. */
+static int word_index(const struct word_entry *table, const char *w, size_t n)
+{
+	for (int i = 0; table[i].w; i++)
+		if (table[i].len == n && table[i].w[0] == w[0] && memcmp(table[i].w, w, n) == 0)
+			return i;
+	return -1;
+}
 
 static int dropped_word(const char *w, size_t n)
 {
-	for (int i = 0; DROPPED_WORDS[i]; i++)
-		if (strlen(DROPPED_WORDS[i]) == n && memcmp(DROPPED_WORDS[i], w, n) == 0)
-			return 1;
-	return 0;
+	return word_index(DROPPED_WORDS, w, n) >= 0;
+}
+
+/* Words written the same company's name two ways: the abbreviations banks and ERPs use for
+ * the same word, and "and" in the languages of the names ('&' and '+' are AND already). A
+ * payer "ETS PROVENCE" is Établissements Provence; "BECKER UND SCHWARZ" Becker & Schwarz. */
+static const struct word_entry NAME_WORDS[] = {
+	SPELL("ETS", "ETABLISSEMENTS"), SPELL("ETABL", "ETABLISSEMENTS"), SPELL("CIE", "COMPAGNIE"),
+	SPELL("STE", "SOCIETE"), SPELL("GEBR", "GEBRUEDER"), SPELL("BROS", "BROTHERS"),
+	SPELL("INTL", "INTERNATIONAL"), SPELL("NATL", "NATIONAL"), SPELL("MFG", "MANUFACTURING"),
+	SPELL("SVCS", "SERVICES"), SPELL("GRP", "GROUP"), SPELL("HLDGS", "HOLDINGS"),
+	SPELL("ASSOC", "ASSOCIATES"), SPELL("ET", "AND"), SPELL("UND", "AND"), SPELL("OCH", "AND"),
+	SPELL("OG", "AND"), { NULL, 0, NULL, 0 }
+};
+
+/* The word to write for w (n bytes) and its length in *wn: its spelling in NAME_WORDS or w. */
+static const char *name_word(const char *w, size_t n, size_t *wn)
+{
+	int i = word_index(NAME_WORDS, w, n);
+
+	*wn = i >= 0 ? NAME_WORDS[i].as_len : n;
+	return i >= 0 ? NAME_WORDS[i].as : w;
 }
 
 /* Appends word w (n bytes) to out at *o with the AE/OE/UE bank spellings collapsed. */
@@ -292,7 +338,7 @@ static size_t name_clean(const char *s, size_t len, char *t, size_t cap)
 
 		if (isalnum(c))
 			t[o++] = (char)c;
-		else if (c == '&') {
+		else if (c == '&' || c == '+') {   /* SWIFT has no '&': banks write '+' */
 			memcpy(t + o, " AND ", 5);
 			o += 5;
 		} else if (c != '.' && c != '\'')
@@ -313,6 +359,7 @@ size_t norm_name(const char *s, size_t len, char *out, size_t cap, int flags)
 		/* pass 1 keeps every word: a name made only of dropped words stays itself */
 		for (i = 0; i < n;) {
 			size_t st, wl;
+			const char *w;
 
 			while (i < n && t[i] == ' ')
 				i++;
@@ -324,7 +371,8 @@ size_t norm_name(const char *s, size_t len, char *out, size_t cap, int flags)
 				continue;
 			if (pass == 0 && !(flags & NORM_NAME_KEEP_SUFFIX) && dropped_word(t + st, wl))
 				continue;
-			put_word(t + st, wl, out, cap, &o);
+			w = name_word(t + st, wl, &wl);
+			put_word(w, wl, out, cap, &o);
 			kept++;
 		}
 	}

@@ -136,6 +136,25 @@ static void test_name_folds_accents_and_bank_spellings(void **state)
 	assert_string_equal(name("Łódź Sp", 0), "LODZ SP");
 }
 
+static void test_name_spells_out_abbreviations_and_and(void **state)
+{
+	char a[64];
+
+	(void)state;
+	strcpy(a, name("Établissements Provence SNC", 0));
+	assert_string_equal(a, name("ETS PROVENCE", 0));
+	assert_string_equal(a, name("Ets. Provence", 0));
+	assert_string_equal(name("Cie Générale d'Imprimerie", 0), "COMPAGNIE GENERALE DIMPRIMERIE");
+	assert_string_equal(name("Sté Méridionale", 0), "SOCIETE MERIDIONALE");
+	/* SWIFT has no '&': the bank's '+' and the words for "and" are AND */
+	assert_string_equal(name("RASMUSSEN + LEHTONEN AB", 0), "RASMUSSEN AND LEHTONEN");
+	assert_string_equal(name("Becker und Schwarz", 0), "BECKER AND SCHWARZ");
+	assert_string_equal(name("Dupont et Fils", 0), "DUPONT AND FILS");
+	assert_string_equal(name("Acme Intl Mfg", 0), "ACME INTERNATIONAL MANUFACTURING");
+	/* only whole words: STEEL, BROSE and ETSY stay */
+	assert_string_equal(name("Ste Steel Brose Etsy", 0), "SOCIETE STEEL BROSE ETSY");
+}
+
 static void test_name_of_only_suffixes_is_kept(void **state)
 {
 	(void)state;
@@ -164,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_ref_keys_drop_sentence_dot),
 		cmocka_unit_test(test_name_drops_suffixes_and_the),
 		cmocka_unit_test(test_name_folds_accents_and_bank_spellings),
+		cmocka_unit_test(test_name_spells_out_abbreviations_and_and),
 		cmocka_unit_test(test_name_of_only_suffixes_is_kept),
 		cmocka_unit_test(test_fold_ascii_handles_invalid_bytes),
 	};
