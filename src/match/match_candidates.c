@@ -549,6 +549,19 @@ static int is_name_only(const struct cand *c)
 	return !ref_counts && c->cust != CUST_ID;
 }
 
+static int typed_id_also_names(const struct match_set *s, const struct mpay *p, int32_t c);
+
+/* True when the payment's customer id does not tell against invoice customer c after all:
+ * the id typed loosely is c's too, and the payer name is like c's. Then the name, not the
+ * id, is the customer evidence. */
+static int id_ambiguous(const struct mctx *ctx, struct worker *w, const struct mpay *p,
+                        int32_t c)
+{
+	return c >= 0 && pay_name(ctx->set, p)->name_len &&
+	       match_name_sim(ctx, w, p, c) >= ctx->cfg->matching.fuzzy_threshold &&
+	       typed_id_also_names(ctx->set, p, c);
+}
+
 static void evidence(const struct mctx *ctx, struct worker *w, const struct mpay *p,
                      struct cand *c)
 {
@@ -557,8 +570,10 @@ static void evidence(const struct mctx *ctx, struct worker *w, const struct mpay
 	c->amt = (uint8_t)match_amount_kind(ctx->cfg, p->unapplied, inv->open, inv->amount);
 	c->gap = (int32_t)(p->date - inv->idate);
 	c->in_window = (uint8_t)match_in_window(ctx->cfg, p->date, inv->idate);
-	if (w->pcust >= 0)
-		c->cust = inv->cust == w->pcust ? CUST_ID : CUST_ID_MISMATCH;
+	if (w->pcust >= 0 && inv->cust == w->pcust)
+		c->cust = CUST_ID;
+	else if (w->pcust >= 0 && !id_ambiguous(ctx, w, p, inv->cust))
+		c->cust = CUST_ID_MISMATCH;
 	else if (inv->cust >= 0 && pay_name(ctx->set, p)->name_len) {
 		double sim = match_name_sim(ctx, w, p, inv->cust);
 
@@ -667,6 +682,35 @@ static int id_is_like(const char *b, const char *num, size_t nl, const char *let
 	       (!ll || (bll == ll && memcmp(bl, let, ll) == 0));
 }
 
+/* True when customer c's id is the typed id (parts num, let; packed pk) with its case,
+ * punctuation, prefix or zeros changed. The packed parts decide when both fit them;
+ * otherwise the strings. */
+static int customer_id_like(const struct match_set *s, int32_t c, const struct id_key *pk,
+                            const char *num, size_t nl, const char *let, size_t ll)
+{
+	const struct id_key *ck = s->cid ? &s->cid[c] : NULL;
+
+	if (ck && ck->packed && pk->packed)
+		return ck->nl == pk->nl && ck->num == pk->num &&
+		       (!pk->ll || (ck->ll == pk->ll && ck->let == pk->let));
+	return id_is_like(arena_str(s, s->cust[c].id), num, nl, let, ll);
+}
+
+/* True when p's customer id, which names another customer exactly, is also customer c's
+ * typed loosely: "27415" is customer 27415's id and C027415's without prefix and zeros. */
+static int typed_id_also_names(const struct match_set *s, const struct mpay *p, int32_t c)
+{
+	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
+	struct id_key pk;
+	size_t nl, ll;
+
+	id_parts(arena_str(s, p->cust_id), num, &nl, let, &ll);
+	if (nl < 3)
+		return 0;
+	match_id_key(arena_str(s, p->cust_id), &pk);
+	return customer_id_like(s, c, &pk, num, nl, let, ll);
+}
+
 /* The customer of a customer id that matches no id exactly but one loosely ("6804",
  * "145845", "cli-bla115" for C006804, 0000145845, CLI-BLA115): among the customers sharing
  * a word of the payer name (bounded like the name blocking), the only one whose id has the
@@ -686,18 +730,7 @@ static int32_t loose_id_customer(const struct match_set *s, const struct mpay *p
 	match_id_key(arena_str(s, p->cust_id), &pk);
 	nocc = match_names_walk(s, p, occ, MAX_ID_CHECKS);
 	for (int k = 0; k < nocc; k++) {
-		const struct id_key *ck = s->cid ? &s->cid[occ[k]] : NULL;
-		int like;
-
-		if (occ[k] == found)
-			continue;
-		/* the packed parts decide when both fit them; otherwise the strings */
-		if (ck && ck->packed && pk.packed)
-			like = ck->nl == pk.nl && ck->num == pk.num &&
-			       (!pk.ll || (ck->ll == pk.ll && ck->let == pk.let));
-		else
-			like = id_is_like(arena_str(s, s->cust[occ[k]].id), num, nl, let, ll);
-		if (!like)
+		if (occ[k] == found || !customer_id_like(s, occ[k], &pk, num, nl, let, ll))
 			continue;
 		if (found >= 0)
 			return -1;

@@ -794,6 +794,39 @@ static void test_loosely_typed_customer_id_is_resolved(void **state)
 	assert_null(alloc_of(1, 4));
 }
 
+/* A payment typed with id 27415 quoting customer C027415's invoice, paid by payer. */
+static void campbell_payment(const char *payer)
+{
+	match_result_free(res);
+	res = NULL;
+	match_set_free(set);
+	set = match_set_new();
+	inv(1, "INV-2025-008854", "C027415", "Campbell & Collins PLC", 6, 20, 1956606, NULL);
+	inv(2, "INV-2025-000001", "27415", "Delra Shipping", 6, 1, 5000, NULL);
+	pay(1, "INV-2025-008854", "", "27415", payer, 6, 29, 1956606, NULL);
+	run(1);
+}
+
+/* "27415" is customer 27415's id exactly and C027415's typed loosely: a payment quoting a
+ * C027415 invoice, with that customer's name, is not held against the id; with another
+ * payer name it still is. */
+static void test_typed_id_of_two_customers_lets_the_name_decide(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	campbell_payment("CAMPBELL AND COLLINS PLC");
+	a = alloc_of(1, 1);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_EXACT_REF);
+	assert_int_equal(a->status, MSTATUS_AUTO);
+	assert_null(strstr(a->explanation, "differs"));
+	campbell_payment("DELRA SHIPPING");
+	assert_null(alloc_of(1, 1));
+	assert_non_null(exc_of(EXC_UNMATCHED_PAYMENT, 1));
+	assert_non_null(strstr(exc_of(EXC_UNMATCHED_PAYMENT, 1)->detail, "customer id differs"));
+}
+
 static void test_subset_sum_unique_ambiguous_and_budget(void **state)
 {
 	const int64_t a[] = { 500, 100, 300, 200 };
@@ -889,6 +922,7 @@ int main(void)
 		T(test_partial_payment_quoting_the_invoice_number_is_suggested),
 		T(test_customer_number_or_shared_number_is_not_an_invoice_number),
 		T(test_loosely_typed_customer_id_is_resolved),
+		T(test_typed_id_of_two_customers_lets_the_name_decide),
 		T(test_subset_sum_unique_ambiguous_and_budget),
 		T(test_subset_sum_proves_uniqueness_among_48_invoices),
 	};
