@@ -567,9 +567,17 @@ void match_score_payment(const struct mctx *ctx, struct worker *w, int32_t pi,
 	 * same customer (the referenced invoice's, when the payment has no customer id) */
 	if (!(w->ncands && w->cands[0].conf >= thr && w->cands[0].amt != AMT_OVER &&
 	      (w->cands[0].ref >= REF_MEMO || w->cands[0].amt == AMT_EXACT)) &&
-	    (*arena_str(s, p->ref) || *arena_str(s, p->memo)))
-		match_gather_numbers(ctx, w, p, w->pcust < 0 && w->ncands && w->cands[0].ref >= REF_MEMO ?
-		                     s->inv[w->cands[0].inv].cust : payment_customer(ctx, w, p));
+	    (*arena_str(s, p->ref) || *arena_str(s, p->memo))) {
+		int32_t cu[MAX_TIED];
+		int ncu = 1;
+
+		if (w->pcust < 0 && w->ncands && w->cands[0].ref >= REF_MEMO)
+			cu[0] = s->inv[w->cands[0].inv].cust;
+		else   /* the customer the payer names, or each one it ties */
+			ncu = name_customers(ctx, w, p, cu);
+		for (int k = 0; k < ncu; k++)
+			match_gather_numbers(ctx, w, p, cu[k]);
+	}
 	if (decide_multi_ref(ctx, w, p, ch, pr))
 		return;
 	if (w->ncands && w->cands[0].conf >= thr && w->cands[0].amt == AMT_EXACT) {

@@ -760,6 +760,24 @@ static void test_partial_payment_quoting_the_invoice_number_is_suggested(void **
 	assert_true(a->confidence < cfg->matching.auto_accept);
 }
 
+/* A payer name that ties two customers (no legal form written): the invoice numbers its
+ * payment quotes are looked for among each one's invoices. */
+static void test_quoted_number_is_found_among_the_customers_a_name_ties(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "2025/076064", "78392", "Main-Druckerei Weser e.K.", 12, 18, 184800, "EUR");
+	inv(2, "2025/076099", "C1", "Main-Druckerei Weser GmbH", 12, 18, 99000, "EUR");
+	pay(1, "25/076064", "", "", "MAIN-DRUCKEREI WESER", 12, 30, 50000, "EUR");
+	run(1);
+	a = alloc_of(1, 1);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_PARTIAL);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	assert_int_equal(a->amount_applied, 50000);
+}
+
 /* The quoted number must be the invoice's own: the customer number, or a number two of the
  * customer's invoices end with, decides nothing. */
 static void test_customer_number_or_shared_number_is_not_an_invoice_number(void **state)
@@ -920,6 +938,7 @@ int main(void)
 		T(test_name_customer_tied_by_a_late_customer_is_none),
 		T(test_listed_references_of_another_customer_are_not_combined),
 		T(test_partial_payment_quoting_the_invoice_number_is_suggested),
+		T(test_quoted_number_is_found_among_the_customers_a_name_ties),
 		T(test_customer_number_or_shared_number_is_not_an_invoice_number),
 		T(test_loosely_typed_customer_id_is_resolved),
 		T(test_typed_id_of_two_customers_lets_the_name_decide),
