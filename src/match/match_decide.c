@@ -309,29 +309,6 @@ static int decide_multi_ref(const struct mctx *ctx, struct worker *w, const stru
 	return 1;
 }
 
-/* Returns in same[] (up to max) the customers whose name, legal forms dropped, is the
- * payer's: those sharing the payer name's first word, compared byte for byte. */
-static int same_name_customers(const struct match_set *s, const struct mpay *p, int32_t *same,
-                               int max)
-{
-	const struct pnorm *pn = pay_name(s, p);
-	const char *n = arena_str(s, pn->name);
-	size_t len = pn->name_len, wl = 0;
-	uint32_t cnt;
-	const int32_t *v;
-	int ns = 0;
-
-	while (wl < len && n[wl] != ' ')
-		wl++;
-	v = wl ? mm_get(&s->name_tok, n, wl, &cnt) : NULL;
-	for (uint32_t k = 0; v && cnt <= 1000 && k < cnt && ns < max; k++) {
-		const struct mcust *c = &s->cust[v[k]];
-
-		if (c->name_len == len && memcmp(arena_str(s, c->name), n, len) == 0)
-			same[ns++] = v[k];
-	}
-	return ns;
-}
 
 /* When the payer name ties customers that differ only by their legal form ("ROCHAT SA":
  * Rochat SA, Rochat GmbH, Rochat Sàrl all read ROCHAT once legal forms are dropped), the
@@ -347,7 +324,7 @@ static int32_t legal_form_customer(const struct match_set *s, const struct mpay 
 	/* only a payer who wrote a legal form can break the tie */
 	if (pn->name_full_len <= pn->name_len)
 		return -1;
-	nt = same_name_customers(s, p, tied, MAX_TIED);
+	nt = match_names_same(s, p, tied, MAX_TIED);
 	if (nt < 2)
 		return -1;
 	for (int k = 0; k < nt; k++) {
@@ -411,7 +388,7 @@ static int32_t tied_sum_customer(const struct mctx *ctx, struct worker *w, const
 		return -1;
 	nt = match_names_close(ctx, w, p, tied, MAX_TIED);
 	if (nt < 2)   /* MAX_TIED + 1 of the same name: too many to prove one unique */
-		nt = same_name_customers(ctx->set, p, tied, MAX_TIED + 1);
+		nt = match_names_same(ctx->set, p, tied, MAX_TIED + 1);
 	if (nt < 2 || nt > MAX_TIED)
 		return -1;
 	*ntied = nt;

@@ -68,6 +68,7 @@ void match_set_drop_indexes(struct match_set *s)
 	s->amt = NULL;
 	s->namt = 0;
 	mm_free(&s->name_tok);
+	mm_free(&s->name_same);
 	match_names_free(s);
 }
 
@@ -98,6 +99,7 @@ void match_set_free(struct match_set *s)
 	pn_map_free(s);
 	match_set_drop_indexes(s);
 	mm_free(&s->name_tok);
+	mm_free(&s->name_same);
 	free(s);
 }
 
@@ -591,13 +593,17 @@ static int build_cust_inv(struct match_set *s)
 	return 0;
 }
 
-/* Indexes each name token of each customer (the blocking key for payer names). */
+/* Indexes each name token of each customer (the blocking key for payer names), and each
+ * whole name: a walk stops at NAME_WALK_MAX customers, so that a customer whose every word
+ * is common (SMITH LIGHTING) would be missed without it. */
 static int build_name_tokens(struct match_set *s)
 {
 	for (size_t c = 0; c < s->ncust; c++) {
 		const char *n = arena_str(s, s->cust[c].name);
 		size_t len = s->cust[c].name_len, i = 0;
 
+		if (len && mm_add(&s->name_same, n, len, (int32_t)c))
+			return -1;
 		while (i < len) {
 			size_t st;
 
@@ -611,7 +617,8 @@ static int build_name_tokens(struct match_set *s)
 		}
 	}
 	mm_freeze(&s->name_tok);
-	return s->name_tok.vals || !s->ncust ? 0 : -1;
+	mm_freeze(&s->name_same);
+	return (s->name_tok.vals && s->name_same.vals) || !s->ncust ? 0 : -1;
 }
 
 struct index_job {

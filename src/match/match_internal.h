@@ -206,6 +206,7 @@ struct match_set {
 	struct amt_ent *amt;         /* the amount lists, one after the other */
 	size_t namt;
 	struct mmap_idx name_tok;
+	struct mmap_idx name_same;   /* normalised customer name -> the customers of that name */
 	struct name_sig *csig;       /* per customer: its name's signature (match_names.c) */
 	struct sim_tok *ctok;        /* their tokens */
 	/* per pnorm: its name customer + 2 (0 not yet, 1 none), or -(k + 1) when it names
@@ -445,7 +446,12 @@ void match_names_reset(struct match_set *set);
  * its name tokens in word order, a token listing more than 1000 customers skipped, at most
  * max of them) to occ; returns their count. The name blocking walks NAME_WALK_MAX. */
 #define NAME_WALK_MAX 200
+/* The customers of exactly the payer's normalised name a name search adds to its walk. */
+#define NAME_SAME_MAX 64
 int match_names_walk(const struct match_set *set, const struct mpay *p, int32_t *occ, int max);
+/* Writes to same (up to max) the customers whose normalised name is exactly p's payer's;
+ * returns how many. */
+int match_names_same(const struct match_set *set, const struct mpay *p, int32_t *same, int max);
 /* Returns the customer p's payer name points to without help from the amount (the best
  * customer of its walk, at least fuzzy_threshold and clearly ahead), -1 none; decided once
  * per distinct normalised name. */

@@ -279,6 +279,19 @@ int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *o
 	return nocc;
 }
 
+int match_names_same(const struct match_set *s, const struct mpay *p, int32_t *same, int max)
+{
+	const struct pnorm *nm = pay_name(s, p);
+	uint32_t cnt = 0;
+	const int32_t *v = nm->name_len ? mm_get(&s->name_same, arena_str(s, nm->name),
+	                                         nm->name_len, &cnt) : NULL;
+	int n = 0;
+
+	for (uint32_t k = 0; v && k < cnt && n < max; k++)
+		same[n++] = v[k];
+	return n;
+}
+
 void match_names_prefetch(const struct match_set *s, int32_t c)
 {
 	__builtin_prefetch(&s->csig[c]);
@@ -341,11 +354,16 @@ static int32_t names_search(const struct mctx *ctx, struct worker *w, const stru
                             int32_t *close, int max, int *nclose)
 {
 	const struct match_set *s = ctx->set;
-	int32_t occ[NAME_WALK_MAX], best = -1, seen[NAME_WALK_MAX];
-	struct name_cand cand[NAME_WALK_MAX];
+	enum { MAXC = NAME_WALK_MAX + NAME_SAME_MAX };
+	int32_t occ[MAXC], best = -1, seen[MAXC];
+	struct name_cand cand[MAXC];
 	int nocc = match_names_walk(s, p, occ, NAME_WALK_MAX), n = 0, nseen = 0;
 	double fuzzy = ctx->cfg->matching.fuzzy_threshold, floor = fuzzy - NAME_EXACT_MARGIN;
-	double bs = 0, second = 0, seen_sim[NAME_WALK_MAX];
+	double bs = 0, second = 0, seen_sim[MAXC];
+
+	/* the customers of exactly this name, which a walk cut short may not have reached
+	 * (one listed twice is compared once: equal entries leave the heap together) */
+	nocc += match_names_same(s, p, occ + nocc, NAME_SAME_MAX);
 
 	for (int k = 0; k < nocc; k++) {
 		if (s->csig && k + NAME_PREFETCH_FAR < nocc)
