@@ -443,8 +443,8 @@ void match_names_prefetch(const struct match_set *set, int32_t c);
 /* Forgets the memos of an earlier match_compute (they depend on the configuration). */
 void match_names_reset(struct match_set *set);
 /* Writes the customers a payer name is compared with when no amount helps (the postings of
- * its name tokens in word order, a token listing more than 1000 customers skipped, at most
- * max of them) to occ; returns their count. The name blocking walks NAME_WALK_MAX. */
+ * its name tokens, the rarest token's first, a token listing more than 1000 customers
+ * skipped, at most max of them) to occ; returns their count. The name blocking walks NAME_WALK_MAX. */
 #define NAME_WALK_MAX 200
 /* The customers of exactly the payer's normalised name a name search adds to its walk. */
 #define NAME_SAME_MAX 64

@@ -258,11 +258,12 @@ int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *o
 	const struct pnorm *nm = pay_name(s, p);
 	const char *n = arena_str(s, nm->name);
 	size_t i = 0, len = nm->name_len;
-	int nocc = 0;
+	const int32_t *list[SIM_MAX_TOKENS];
+	uint32_t cnt[SIM_MAX_TOKENS];
+	int nl = 0, nocc = 0;
 
-	while (i < len && nocc < max) {
+	while (i < len && nl < SIM_MAX_TOKENS) {
 		size_t st;
-		uint32_t cnt;
 		const int32_t *v;
 
 		while (i < len && n[i] == ' ')
@@ -270,12 +271,25 @@ int match_names_walk(const struct match_set *s, const struct mpay *p, int32_t *o
 		st = i;
 		while (i < len && n[i] != ' ')
 			i++;
-		v = i > st ? mm_get(&s->name_tok, n + st, i - st, &cnt) : NULL;
-		if (!v || cnt > NAME_TOKEN_MAX_LIST)
-			continue;
-		for (uint32_t k = 0; k < cnt && nocc < max; k++)
-			occ[nocc++] = v[k];
+		v = i > st ? mm_get(&s->name_tok, n + st, i - st, &cnt[nl]) : NULL;
+		if (v && cnt[nl] <= NAME_TOKEN_MAX_LIST)
+			list[nl++] = v;
 	}
+	/* the rarest words first: their lists hold the payer's customer among the fewest
+	 * others, so a walk cut at max still reaches it when a common word comes first */
+	for (int a = 1; a < nl; a++)
+		for (int b = a; b > 0 && cnt[b] < cnt[b - 1]; b--) {
+			const int32_t *tv = list[b];
+			uint32_t tc = cnt[b];
+
+			list[b] = list[b - 1];
+			cnt[b] = cnt[b - 1];
+			list[b - 1] = tv;
+			cnt[b - 1] = tc;
+		}
+	for (int k = 0; k < nl && nocc < max; k++)
+		for (uint32_t j = 0; j < cnt[k] && nocc < max; j++)
+			occ[nocc++] = list[k][j];
 	return nocc;
 }
 

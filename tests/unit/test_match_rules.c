@@ -714,6 +714,28 @@ static void test_name_customer_found_beyond_a_cut_walk(void **state)
 	assert_int_equal(alloc_of(1, 252)->rule, RULE_MULTI_SUM);
 }
 
+/* The same with a payer name the bank cut short (not the exact name): the walk takes the
+ * rarest words first, so TRANVIK's one customer comes before GROUPE's 250. */
+static void test_name_walk_takes_the_rarest_words_first(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 250; i++) {
+		char cust[16], name[48];
+
+		snprintf(cust, sizeof cust, "G%d", i);
+		snprintf(name, sizeof name, "Groupe Filler%03d", i);
+		inv(i + 1, "", cust, name, 3, 1, 77700 + i, NULL);
+	}
+	inv(251, "", "C1", "Groupe Tranvik Logistique SA", 3, 2, 100000, NULL);
+	inv(252, "", "C1", "Groupe Tranvik Logistique SA", 3, 3, 250000, NULL);
+	inv(253, "", "C1", "Groupe Tranvik Logistique SA", 3, 4, 400000, NULL);
+	pay(1, "", "", "", "GROUPE TRANVIK LOGIST", 3, 20, 650000, NULL);
+	run(1);
+	assert_non_null(alloc_of(1, 252));
+	assert_non_null(alloc_of(1, 253));
+	assert_int_equal(alloc_of(1, 252)->rule, RULE_MULTI_SUM);
+}
+
 /* A second customer of the same name ties with the first: the name decides nothing, and
  * the sum is searched among the two tied customers (the late one's invoice reaches it,
  * like the first one's: ambiguous; without it, the first one's set alone). */
@@ -959,6 +981,7 @@ int main(void)
 		T(test_settled_reference_faces_names_when_the_margin_needs_it),
 		T(test_name_customer_found_late_in_a_long_walk),
 		T(test_name_customer_found_beyond_a_cut_walk),
+		T(test_name_walk_takes_the_rarest_words_first),
 		T(test_name_customer_tied_by_a_late_customer_is_none),
 		T(test_listed_references_of_another_customer_are_not_combined),
 		T(test_partial_payment_quoting_the_invoice_number_is_suggested),
