@@ -739,6 +739,20 @@ static int32_t loose_id_customer(const struct match_set *s, const struct mpay *p
 	return found;
 }
 
+/* The customer p's customer id names loosely when the one it names exactly is not the
+ * payer's (its name is not like the payer name) and the loose one's is: -1 otherwise. */
+static int32_t other_id_customer(const struct mctx *ctx, struct worker *w, const struct mpay *p)
+{
+	const struct match_set *s = ctx->set;
+	double f = ctx->cfg->matching.fuzzy_threshold;
+	int32_t alt;
+
+	if (p->cust < 0 || !pay_name(s, p)->name_len || match_name_sim(ctx, w, p, p->cust) >= f)
+		return -1;
+	alt = loose_id_customer(s, p);
+	return alt >= 0 && alt != p->cust && match_name_sim(ctx, w, p, alt) >= f ? alt : -1;
+}
+
 /* Evidence, confidence and order of the gathered candidates (again after a later pass). */
 static void score_cands(const struct mctx *ctx, struct worker *w, const struct mpay *p)
 {
@@ -811,8 +825,13 @@ int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p,
 	if (!strong)
 		gather_typos(ctx, w, p);
 	w->pcust = p->cust >= 0 ? p->cust : loose_id_customer(ctx->set, p);
-	if (w->pcust >= 0)
+	if (w->pcust >= 0) {
+		int32_t alt = other_id_customer(ctx, w, p);
+
 		gather_customer(ctx, w, p, w->pcust, !strong, 0);
+		if (alt >= 0)
+			gather_customer(ctx, w, p, alt, !strong, 0);
+	}
 	else if (pay_name(ctx->set, p)->name_len)
 		gather_by_name(ctx, w, p);
 	score_cands(ctx, w, p);

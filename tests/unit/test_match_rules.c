@@ -890,6 +890,24 @@ static void test_typed_id_of_two_customers_lets_the_name_decide(void **state)
 	assert_non_null(strstr(exc_of(EXC_UNMATCHED_PAYMENT, 1)->detail, "customer id differs"));
 }
 
+/* A payment whose customer id names another customer exactly (38321, Acme Fasteners) and
+ * the payer's loosely (K-38321): the payer's invoices are gathered too, on the name's
+ * evidence, so a suggestion. */
+static void test_typed_id_of_another_customer_gathers_the_payers_invoices(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "R1", "38321", "Acme Fasteners", 9, 1, 5000, NULL);
+	inv(2, "R2", "K-38321", "Lindqvist Transport Oy", 9, 3, 3099, NULL);
+	pay(1, "", "", "38321", "LINDQVIST TRANSPORT OY", 10, 30, 3099, NULL);
+	run(1);
+	a = alloc_of(1, 2);
+	assert_non_null(a);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	assert_null(alloc_of(1, 1));
+}
+
 static void test_subset_sum_unique_ambiguous_and_budget(void **state)
 {
 	const int64_t a[] = { 500, 100, 300, 200 };
@@ -989,6 +1007,7 @@ int main(void)
 		T(test_customer_number_or_shared_number_is_not_an_invoice_number),
 		T(test_loosely_typed_customer_id_is_resolved),
 		T(test_typed_id_of_two_customers_lets_the_name_decide),
+		T(test_typed_id_of_another_customer_gathers_the_payers_invoices),
 		T(test_subset_sum_unique_ambiguous_and_budget),
 		T(test_subset_sum_proves_uniqueness_among_48_invoices),
 	};
