@@ -67,7 +67,8 @@ static struct cand *cand_get(const struct mctx *ctx, struct worker *w, const str
 	for (int k = 0; k < w->ncands; k++)
 		if (w->cands[k].inv == i)
 			return &w->cands[k];
-	if (w->ncands >= MAX_CANDS || match_set_is_rejected(ctx->set, p->row, ctx->set->inv[i].row))
+	if (w->ncands >= MAX_CANDS || (ctx->set->taken && ctx->set->taken[i]) ||
+	    match_set_is_rejected(ctx->set, p->row, ctx->set->inv[i].row))
 		return NULL;
 	c = &w->cands[w->ncands++];
 	memset(c, 0, sizeof *c);

@@ -134,7 +134,7 @@ static int subset_items(const struct mctx *ctx, struct worker *w, const struct m
 
 		for (int j = 0; j < nskip; j++)
 			skipped |= skip[j] == i;
-		if (skipped || ci[k].cur != p->cur || ci[k].open > limit ||
+		if (skipped || ci[k].cur != p->cur || ci[k].open > limit || (s->taken && s->taken[i]) ||
 		    !match_in_window(ctx->cfg, p->date, ci[k].idate) ||
 		    match_set_is_rejected(s, p->row, s->inv[i].row))
 			continue;

@@ -12,6 +12,7 @@
 
 struct engine {
 	struct mctx ctx;
+	struct match_set *set;       /* ctx.set, which the second round marks */
 	struct mchunk *chunks;
 	size_t nchunks, chunk_size;
 	struct worker *workers;
@@ -146,15 +147,18 @@ static void chunks_free(struct mchunk *chunks, size_t n)
 	free(chunks);
 }
 
-/* A proposal with its sort keys (qsort has no context argument in C11). Invoices and
- * payments are indexed in row order (match_set_add_*), so comparing indexes compares rows;
- * the proposal is found again from its payment index (chunk = pay / chunk_size). */
+/* A proposal with its sort keys (qsort has no context argument in C11): 16 bytes, as the
+ * first round is resolved while the blocking indexes are still alive (the second round
+ * needs them), at the peak of the run's memory. Payments are indexed in row order
+ * (match_set_add_*), so comparing indexes compares rows; the proposal is found again from
+ * its payment index (chunk = pay / chunk_size). */
 struct pref {
 	double conf;
-	int32_t gap, inv, pay;
+	int32_t gap, pay;
 };
+_Static_assert(sizeof(struct pref) == 16, "a sort key per proposal: keep it small");
 
-/* Best first: confidence, then date proximity, then invoice row, then payment row. */
+/* Best first: confidence, then date proximity, then payment row (a total order). */
 static int pref_cmp(const void *x, const void *y)
 {
 	const struct pref *a = x, *b = y;
@@ -163,20 +167,18 @@ static int pref_cmp(const void *x, const void *y)
 		return a->conf > b->conf ? -1 : 1;
 	if (a->gap != b->gap)
 		return a->gap < b->gap ? -1 : 1;
-	if (a->inv != b->inv)
-		return a->inv < b->inv ? -1 : 1;
 	return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
 /* The sort key of r in two halves: hi = confidence, descending (a non-negative double's bits
- * grow with it, so their complement falls), lo = date gap then invoice. */
+ * grow with it, so their complement falls), lo = date gap then payment. */
 static uint64_t pref_key(const struct pref *r, int hi)
 {
 	uint64_t b;
 	double c = r->conf > 0 ? r->conf : 0.0;   /* never -0.0 */
 
 	if (!hi)
-		return (uint64_t)(uint32_t)r->gap << 32 | (uint32_t)r->inv;
+		return (uint64_t)(uint32_t)r->gap << 32 | (uint32_t)r->pay;
 	memcpy(&b, &c, sizeof b);
 	return ~b;
 }
@@ -265,7 +267,6 @@ static int resolve(struct engine *e, int64_t *res)
 
 				refs[k].conf = pr->conf;
 				refs[k].gap = pr->gap_abs;
-				refs[k].inv = e->chunks[c].lines[pr->line_off].inv;
 				refs[k++].pay = pr->pay;
 			}
 	/* refs are in payment order: the stable sort leaves equal keys by payment row */
@@ -446,19 +447,169 @@ static void summarise(const struct match_set *s, struct match_result *r)
 		m->exc_count[r->excs[k].kind]++;
 }
 
-static int build_result(struct engine *e, struct match_result *r, struct result_priv *pv)
+/* The second round: a payment the first round left ambiguous (two invoices or two sets
+ * equally good) is scored again without the invoices the first round's allocations
+ * touched: one of the two is often an invoice another payment of the same run pays, which
+ * a single pass over the snapshot cannot know. Its proposal, in a chunk of its own, must
+ * then fit the residuals (best first, like the first round's); it is only ever suggested,
+ * since it rests on the run's other matches, and says so. */
+struct round2 {
+	struct mchunk ch;            /* the proposals, in payment order */
+	int32_t *slot;               /* per payment: its applied proposal in ch, -1 none */
+};
+
+#define ROUND2_NOTE ", once this run's other matches are applied"
+
+/* Scores the ambiguous payments again with the taken invoices left out. */
+static int round2_score(struct engine *e, const int64_t *res, struct round2 *r2, size_t n)
+{
+	struct match_set *s = e->set;
+	uint8_t *taken = malloc(s->ninv ? s->ninv : 1);
+	size_t k = 0;
+
+	r2->ch.props = calloc(n, sizeof *r2->ch.props);
+	if (!taken || !r2->ch.props) {
+		free(taken);
+		return -1;
+	}
+	for (size_t i = 0; i < s->ninv; i++)
+		taken[i] = res[i] != s->inv[i].open;
+	s->taken = taken;
+	for (size_t c = 0; c < e->nchunks; c++)
+		for (size_t i = 0; i < e->chunks[c].nprops; i++) {
+			const struct mprop *pr = &e->chunks[c].props[i];
+
+			if (pr->rule != -1 || pr->exc != EXC_AMBIGUOUS)
+				continue;
+			match_score_payment(&e->ctx, &e->workers[0], pr->pay, &r2->ch, &r2->ch.props[k]);
+			r2->slot[pr->pay] = (int32_t)k++;
+		}
+	s->taken = NULL;
+	free(taken);
+	r2->ch.nprops = k;
+	return 0;
+}
+
+/* Marks an allocating proposal of the round suggested and notes why in its explanation. */
+static int round2_note(struct mchunk *ch, struct mprop *pr)
+{
+	const char *old = pr->expl_off != UINT32_MAX ? ch->text.buf + pr->expl_off : "";
+	char *copy = strdup(old);
+	size_t start = ch->text.len;
+
+	pr->status = MSTATUS_SUGGESTED;
+	if (!copy || strbuf_addstr(&ch->text, copy) || strbuf_addstr(&ch->text, ROUND2_NOTE) ||
+	    strbuf_addch(&ch->text, '\0')) {
+		free(copy);
+		return -1;
+	}
+	free(copy);
+	pr->expl_off = (uint32_t)start;
+	return 0;
+}
+
+/* Resolves the round's allocating proposals against the residuals, best first; the others
+ * (and those that no longer fit) keep the first round's verdict. */
+static int round2_resolve(struct round2 *r2, int64_t *res)
+{
+	size_t n = 0;
+	struct pref *refs = malloc((r2->ch.nprops ? r2->ch.nprops : 1) * sizeof *refs);
+
+	if (!refs)
+		return -1;
+	for (size_t k = 0; k < r2->ch.nprops; k++) {
+		struct mprop *pr = &r2->ch.props[k];
+
+		if (pr->rule < 0) {
+			r2->slot[pr->pay] = -1;
+			continue;
+		}
+		if (round2_note(&r2->ch, pr)) {
+			free(refs);
+			return -1;
+		}
+		refs[n++] = (struct pref){ .conf = pr->conf, .gap = pr->gap_abs, .pay = pr->pay };
+	}
+	if (sort_prefs(refs, n))
+		qsort(refs, n, sizeof *refs, pref_cmp);
+	for (size_t k = 0; k < n; k++) {
+		struct mprop *pr = &r2->ch.props[r2->slot[refs[k].pay]];
+
+		if (!apply_prop(&r2->ch, pr, res))
+			r2->slot[refs[k].pay] = -1;
+	}
+	free(refs);
+	return 0;
+}
+
+/* Runs the second round when the first left ambiguous payments; r2->slot stays NULL when
+ * there were none. */
+static int second_round(struct engine *e, int64_t *res, struct round2 *r2)
 {
 	const struct match_set *s = e->ctx.set;
-	int64_t *res = malloc((s->ninv ? s->ninv : 1) * sizeof *res);
-	uint8_t *partial = calloc(s->ninv ? s->ninv : 1, 1);
-	int32_t *last_pay = calloc(s->ninv ? s->ninv : 1, sizeof *last_pay);
-	int rc = -1;
+	size_t n = 0;
 
-	if (!res || !partial || !last_pay)
-		goto out;
+	for (size_t c = 0; c < e->nchunks; c++)
+		for (size_t i = 0; i < e->chunks[c].nprops; i++)
+			n += e->chunks[c].props[i].rule == -1 &&
+			     e->chunks[c].props[i].exc == EXC_AMBIGUOUS;
+	if (!n || !e->set || !e->nworkers)
+		return 0;
+	strbuf_init(&r2->ch.text);
+	r2->slot = malloc(s->npay * sizeof *r2->slot);
+	if (!r2->slot)
+		return -1;
+	for (size_t i = 0; i < s->npay; i++)
+		r2->slot[i] = -1;
+	return round2_score(e, res, r2, n) || round2_resolve(r2, res) ? -1 : 0;
+}
+
+/* Hands the round's chunk to the result (its text holds explanations the result points
+ * to); the chunk's proposals and lines go with the others'. */
+static int round2_keep(struct engine *e, struct result_priv *pv, struct round2 *r2)
+{
+	struct mchunk *grown = realloc(e->chunks, (e->nchunks + 1) * sizeof *grown);
+
+	if (!grown)
+		return -1;
+	grown[e->nchunks++] = r2->ch;
+	memset(&r2->ch, 0, sizeof r2->ch);
+	e->chunks = pv->chunks = grown;
+	pv->nchunks = e->nchunks;
+	return 0;
+}
+
+static void round2_free(struct round2 *r2)
+{
+	free(r2->ch.props);
+	free(r2->ch.lines);
+	strbuf_release(&r2->ch.text);
+	free(r2->slot);
+}
+
+/* Resolves both rounds into the invoice residuals res (ninv entries). The second round
+ * scores payments again: the blocking indexes must still be there. */
+static int resolve_rounds(struct engine *e, int64_t *res, struct round2 *r2)
+{
+	const struct match_set *s = e->ctx.set;
+
 	for (size_t i = 0; i < s->ninv; i++)
 		res[i] = s->inv[i].open;
-	if (resolve(e, res))
+	return resolve(e, res) || second_round(e, res, r2) ? -1 : 0;
+}
+
+/* Builds the result from the resolved proposals (res: the residuals resolve_rounds left). */
+static int build_result(struct engine *e, struct match_result *r, struct result_priv *pv,
+                        int64_t *res, struct round2 *rr)
+{
+	const struct match_set *s = e->ctx.set;
+	uint8_t *partial = calloc(s->ninv ? s->ninv : 1, 1);
+	int32_t *last_pay = calloc(s->ninv ? s->ninv : 1, sizeof *last_pay);
+	struct round2 r2 = *rr;
+	int rc = -1;
+
+	memset(rr, 0, sizeof *rr);   /* this function owns and frees the round now */
+	if (!partial || !last_pay)
 		goto out;
 	{
 		size_t nl = 1;
@@ -473,12 +624,19 @@ static int build_result(struct engine *e, struct match_result *r, struct result_
 	for (size_t c = 0; c < e->nchunks && !rc; c++)
 		for (size_t i = 0; i < e->chunks[c].nprops && !rc; i++) {
 			const struct mprop *pr = &e->chunks[c].props[i];
+			int32_t k2 = r2.slot ? r2.slot[pr->pay] : -1;
 
-			rc = pr->rule >= 0 ? emit_applied(e, r, pv, &e->chunks[c], pr, partial, last_pay)
-			                   : emit_unapplied(e, r, pv, &e->chunks[c], pr);
+			if (k2 >= 0)
+				rc = emit_applied(e, r, pv, &r2.ch, &r2.ch.props[k2], partial, last_pay);
+			else
+				rc = pr->rule >= 0 ?
+				     emit_applied(e, r, pv, &e->chunks[c], pr, partial, last_pay) :
+				     emit_unapplied(e, r, pv, &e->chunks[c], pr);
 		}
 	if (!rc)
 		rc = emit_short_pays(e, r, pv, res, partial, last_pay);
+	if (!rc && r2.slot)
+		rc = round2_keep(e, pv, &r2);
 	/* the result points only into the chunks' text: proposals and lines can go */
 	for (size_t c = 0; c < e->nchunks; c++) {
 		free(e->chunks[c].props);
@@ -491,7 +649,7 @@ static int build_result(struct engine *e, struct match_result *r, struct result_
 		if (pv->extra_off[k] != UINT32_MAX)
 			r->excs[k].detail = pv->extra.buf + pv->extra_off[k];
 out:
-	free(res);
+	round2_free(&r2);
 	free(partial);
 	free(last_pay);
 	return rc;
@@ -543,12 +701,14 @@ int match_compute(struct match_set *set, const struct pm_config *cfg, int worker
                   struct pm_error *err)
 {
 	struct pm_progress local;
-	struct engine e = { .ctx = { set, cfg } };
+	struct engine e = { .ctx = { set, cfg }, .set = set };
 	struct match_result *r = calloc(1, sizeof *r);
 	struct result_priv *pv = calloc(1, sizeof *pv);
-	int64_t t0 = pm_now_ns(), t1;
+	int64_t t0 = pm_now_ns(), t1, *res = NULL;
+	struct round2 r2;
 	int rc = 0;
 
+	memset(&r2, 0, sizeof r2);
 	*out = NULL;
 	if (!progress) {
 		progress_init(&local);
@@ -582,16 +742,24 @@ int match_compute(struct match_set *set, const struct pm_config *cfg, int worker
 		goto fail;
 	}
 	r->summary.stage_ns[MSTAGE_SCORING] = pm_now_ns() - t1;
-	/* the resolver needs none of the blocking indexes: give their memory back before the
-	 * result is built (a later match_compute on this set rebuilds them) */
+	t1 = pm_now_ns();
+	progress_stage(progress, match_stage_name(MSTAGE_ALLOCATING), 0, 0);
+#ifdef __GLIBC__
+	malloc_trim(0);   /* what the workers freed in their arenas, before the resolver's peak */
+#endif
+	res = malloc((set->ninv ? set->ninv : 1) * sizeof *res);
+	if (!res || resolve_rounds(&e, res, &r2)) {
+		rc = pm_error_set(err, PM_ESOFTWARE, "matching: out of memory while allocating");
+		goto fail;
+	}
+	/* building the result needs none of the blocking indexes: give their memory back
+	 * before (a later match_compute on this set rebuilds them) */
 	match_set_drop_indexes(set);
 #ifdef __GLIBC__
 	/* the workers' name memos were freed in their threads' malloc arenas, which glibc
 	 * does not give back by itself: ~30 MB of peak RSS at 1M */
 	malloc_trim(0);
 #endif
-	t1 = pm_now_ns();
-	progress_stage(progress, match_stage_name(MSTAGE_ALLOCATING), 0, 0);
 	pv->chunks = e.chunks;
 	pv->nchunks = e.nchunks;
 	e.chunks = NULL;
@@ -603,18 +771,21 @@ int match_compute(struct match_set *set, const struct pm_config *cfg, int worker
 	if (set->ncur)   /* an empty working set has no currencies and set->curs is NULL */
 		memcpy(pv->curs, set->curs, set->ncur * sizeof *pv->curs);
 	e.chunks = pv->chunks;
-	if (build_result(&e, r, pv)) {
+	if (build_result(&e, r, pv, res, &r2)) {
 		e.chunks = NULL;
 		rc = pm_error_set(err, PM_ESOFTWARE, "matching: out of memory while allocating");
 		goto fail;
 	}
 	e.chunks = NULL;
+	free(res);
 	summarise(set, r);
 	r->summary.stage_ns[MSTAGE_ALLOCATING] = pm_now_ns() - t1;
 	workers_free(&e);
 	*out = r;
 	return 0;
 fail:
+	free(res);
+	round2_free(&r2);
 	chunks_free(e.chunks, e.nchunks);
 	workers_free(&e);
 	if (r && !r->priv)

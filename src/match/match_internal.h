@@ -199,6 +199,9 @@ struct match_set {
 	int customers_named;         /* the customers' names are normalised (build_customers) */
 	struct cinv *cust_inv;       /* customers' open invoices, see mcust.first */
 	uint64_t *rejected;          /* open-addressing set of payment_row*2^32^invoice_row */
+	/* per invoice: an allocation of the first round touched it (the second round's
+	 * scoring leaves it out, see match_engine.c); NULL in the first round */
+	const uint8_t *taken;
 	size_t nrej, arej;
 	int64_t *rej_p, *rej_i;      /* pending rejected pairs (rows) */
 	size_t nrejp, arejp_p, arejp_i;

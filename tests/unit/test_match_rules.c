@@ -908,6 +908,58 @@ static void test_typed_id_of_another_customer_gathers_the_payers_invoices(void *
 	assert_null(alloc_of(1, 1));
 }
 
+/* Two open invoices of the amount make a payment without reference ambiguous; when another
+ * payment of the run pays one of them by reference, the second round gives it the other,
+ * as a suggestion that says why. */
+static void test_second_round_decides_without_the_invoices_the_first_took(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	inv(1, "R-1001", "C1", "Acme", 4, 1, 50000, NULL);
+	inv(2, "R-1002", "C1", "Acme", 4, 1, 50000, NULL);
+	pay(1, "", "", "C1", "", 4, 20, 50000, NULL);
+	run(1);
+	assert_int_equal(allocs_of_payment(1), 0);
+	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
+	match_result_free(res);
+	match_set_free(set);
+	set = match_set_new();
+	inv(1, "R-1001", "C1", "Acme", 4, 1, 50000, NULL);
+	inv(2, "R-1002", "C1", "Acme", 4, 1, 50000, NULL);
+	pay(1, "", "", "C1", "", 4, 20, 50000, NULL);
+	pay(2, "R-1001", "", "C1", "", 4, 21, 50000, NULL);
+	run(2);
+	assert_non_null(alloc_of(2, 1));
+	assert_int_equal(alloc_of(2, 1)->status, MSTATUS_AUTO);
+	a = alloc_of(1, 2);
+	assert_non_null(a);
+	assert_int_equal(a->status, MSTATUS_SUGGESTED);
+	assert_non_null(strstr(a->explanation, "once this run's other matches are applied"));
+	assert_null(exc_of(EXC_AMBIGUOUS, 1));
+	assert_non_null(exc_of(EXC_SUGGESTED, 1));
+}
+
+/* Two sets of the customer's invoices reach the amount; one of them uses an invoice another
+ * payment pays by reference: the second round finds the other set alone. */
+static void test_second_round_leaves_one_set(void **state)
+{
+	(void)state;
+	inv(1, "R1", "C1", "Acme", 1, 5, 100, NULL);
+	inv(2, "R2", "C1", "Acme", 1, 6, 200, NULL);
+	inv(3, "R3", "C1", "Acme", 1, 7, 150, NULL);
+	inv(4, "R4", "C1", "Acme", 1, 8, 150, NULL);
+	pay(1, "", "", "C1", "", 1, 20, 300, NULL);
+	pay(2, "R2", "", "C1", "", 1, 21, 200, NULL);
+	run(1);
+	assert_non_null(alloc_of(2, 2));
+	assert_non_null(alloc_of(1, 3));
+	assert_non_null(alloc_of(1, 4));
+	assert_int_equal(alloc_of(1, 3)->rule, RULE_MULTI_SUM);
+	assert_int_equal(alloc_of(1, 3)->status, MSTATUS_SUGGESTED);
+	assert_null(alloc_of(1, 1));
+}
+
 static void test_subset_sum_unique_ambiguous_and_budget(void **state)
 {
 	const int64_t a[] = { 500, 100, 300, 200 };
@@ -1008,6 +1060,8 @@ int main(void)
 		T(test_loosely_typed_customer_id_is_resolved),
 		T(test_typed_id_of_two_customers_lets_the_name_decide),
 		T(test_typed_id_of_another_customer_gathers_the_payers_invoices),
+		T(test_second_round_decides_without_the_invoices_the_first_took),
+		T(test_second_round_leaves_one_set),
 		T(test_subset_sum_unique_ambiguous_and_budget),
 		T(test_subset_sum_proves_uniqueness_among_48_invoices),
 	};
