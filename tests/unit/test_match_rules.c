@@ -940,6 +940,40 @@ static void test_second_round_decides_without_the_invoices_the_first_took(void *
 	assert_non_null(exc_of(EXC_SUGGESTED, 1));
 }
 
+/* The second round proposes no rejected pair either: the invoice left is rejected for the
+ * payment, which stays ambiguous. */
+static void four_acme_invoices_and_two_payments(void)
+{
+	match_result_free(res);
+	res = NULL;
+	match_set_free(set);
+	set = match_set_new();
+	inv(1, "R-1001", "C1", "Acme", 4, 1, 50000, NULL);
+	inv(2, "R-1002", "C1", "Acme", 4, 1, 50000, NULL);
+	inv(3, "R-1003", "C1", "Acme", 4, 1, 50000, NULL);
+	inv(4, "R-1004", "C1", "Acme", 4, 1, 50000, NULL);
+	pay(1, "", "", "C1", "", 4, 20, 50000, NULL);
+	pay(2, "R-1001", "", "C1", "", 4, 21, 50000, NULL);
+}
+
+static void test_second_round_never_proposes_a_rejected_pair(void **state)
+{
+	(void)state;
+	four_acme_invoices_and_two_payments();
+	assert_int_equal(match_set_add_rejected(set, 1, 2), 0);
+	run(1);
+	assert_int_equal(allocs_of_payment(1), 0);   /* R-1003 and R-1004 are equally good */
+	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
+	four_acme_invoices_and_two_payments();
+	assert_int_equal(match_set_add_rejected(set, 1, 2), 0);
+	assert_int_equal(match_set_add_rejected(set, 1, 3), 0);
+	run(1);
+	assert_null(alloc_of(1, 2));
+	assert_null(alloc_of(1, 3));
+	assert_non_null(alloc_of(1, 4));   /* the one neither taken nor rejected */
+	assert_int_equal(alloc_of(1, 4)->status, MSTATUS_SUGGESTED);
+}
+
 /* Two sets of the customer's invoices reach the amount; one of them uses an invoice another
  * payment pays by reference: the second round finds the other set alone. */
 static void test_second_round_leaves_one_set(void **state)
@@ -1062,6 +1096,7 @@ int main(void)
 		T(test_typed_id_of_another_customer_gathers_the_payers_invoices),
 		T(test_second_round_decides_without_the_invoices_the_first_took),
 		T(test_second_round_leaves_one_set),
+		T(test_second_round_never_proposes_a_rejected_pair),
 		T(test_subset_sum_unique_ambiguous_and_budget),
 		T(test_subset_sum_proves_uniqueness_among_48_invoices),
 	};
