@@ -56,6 +56,16 @@ static void run(int workers)
 	assert_int_equal(match_compute(set, cfg, workers, NULL, &res, &err), 0);
 }
 
+/* Starts a new set within a test (its result goes too). */
+static void reset_set(void)
+{
+	match_result_free(res);
+	res = NULL;
+	match_set_free(set);
+	set = match_set_new();
+	assert_non_null(set);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -323,9 +333,7 @@ static void test_sum_of_one_of_the_customers_a_name_ties(void **state)
 	pay(1, "", "", "", "VORDIS AND SONS", 1, 20, 31814 + 34056, NULL);
 	run(1);
 	assert_int_equal(allocs_of_payment(1), 0);   /* C1 and C3 each have half of it */
-	match_result_free(res);
-	match_set_free(set);
-	set = match_set_new();
+	reset_set();
 	vordis_customers(31814);
 	pay(1, "", "", "", "VORDIS AND SONS", 1, 20, 31814 + 34056, NULL);
 	run(1);
@@ -530,13 +538,10 @@ static void test_typo_hitting_another_reference_competes_by_amount(void **state)
 	assert_null(alloc_of(1, 1));
 }
 
-/* A round amount that 300 other customers' invoices also have: the amount index lists the
- * first 256 only, so the payer's customer's own invoices are searched too. */
-static void test_name_only_payment_of_a_common_round_amount_is_found(void **state)
+/* Invoices 1..300 of 300 other customers, all of the round amount 1,000.00: the amount
+ * index lists the first 256 only. */
+static void round_amount_fillers(void)
 {
-	const struct match_alloc *a;
-
-	(void)state;
 	for (int i = 0; i < 300; i++) {
 		char cust[16], name[32];
 
@@ -544,6 +549,16 @@ static void test_name_only_payment_of_a_common_round_amount_is_found(void **stat
 		snprintf(name, sizeof name, "Filler %d Trading", i);
 		inv(i + 1, "", cust, name, 3, 1, 100000, NULL);
 	}
+}
+
+/* A round amount that 300 other customers' invoices also have: the amount index lists the
+ * first 256 only, so the payer's customer's own invoices are searched too. */
+static void test_name_only_payment_of_a_common_round_amount_is_found(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	round_amount_fillers();
 	inv(301, "INV-301", "C1", "Vortekul Precision Ltd", 3, 2, 100000, NULL);
 	pay(1, "", "", "", "VORTEKUL PRECISION", 3, 20, 100000, NULL);
 	run(1);
@@ -556,13 +571,7 @@ static void test_name_only_payment_of_a_common_round_amount_is_found(void **stat
 /* 300 other customers' invoices of a round amount, then the payer's customer's two. */
 static void round_amount_fillers_and_vortekul(int own)
 {
-	for (int i = 0; i < 300; i++) {
-		char cust[16], name[32];
-
-		snprintf(cust, sizeof cust, "F%d", i);
-		snprintf(name, sizeof name, "Filler %d Trading", i);
-		inv(i + 1, "", cust, name, 3, 1, 100000, NULL);
-	}
+	round_amount_fillers();
 	for (int i = 0; i < own; i++) {
 		char ref[16];
 
@@ -588,9 +597,7 @@ static void test_settled_reference_counts_every_invoice_of_its_customer(void **s
 	assert_int_equal(a->rule, RULE_EXACT_REF);
 	assert_int_equal(a->status, MSTATUS_AUTO);
 	assert_null(strstr(a->explanation, "1 open invoice"));
-	match_result_free(res);
-	match_set_free(set);
-	set = match_set_new();
+	reset_set();
 	round_amount_fillers_and_vortekul(1);
 	pay(1, "INV-301", "", "", "VORTEKUL PRECISION", 3, 20, 100000, NULL);
 	run(1);
@@ -628,13 +635,7 @@ static void test_settled_reference_faces_names_when_the_margin_needs_it(void **s
  * first 256), and two customers a payer name without legal form ties. */
 static void round_amount_fillers_and_tied_rochat(int64_t gmbh_amount)
 {
-	for (int i = 0; i < 300; i++) {
-		char cust[16], name[32];
-
-		snprintf(cust, sizeof cust, "F%d", i);
-		snprintf(name, sizeof name, "Filler %d Trading", i);
-		inv(i + 1, "", cust, name, 3, 1, 100000, NULL);
-	}
+	round_amount_fillers();
 	inv(301, "", "C1", "Rochat Horlogerie SA", 3, 2, 100000, NULL);
 	inv(302, "", "C2", "Rochat Horlogerie GmbH", 3, 2, gmbh_amount, NULL);
 }
@@ -653,9 +654,7 @@ static void test_name_tying_customers_finds_the_one_with_the_amount(void **state
 	assert_non_null(a);
 	assert_int_equal(a->rule, RULE_NAME_AMOUNT);
 	assert_int_equal(a->status, MSTATUS_SUGGESTED);
-	match_result_free(res);
-	match_set_free(set);
-	set = match_set_new();
+	reset_set();
 	round_amount_fillers_and_tied_rochat(100000);
 	pay(1, "", "", "", "ROCHAT HORLOGERIE", 3, 20, 100000, NULL);
 	run(1);
@@ -664,18 +663,26 @@ static void test_name_tying_customers_finds_the_one_with_the_amount(void **state
 }
 
 /* 150 customers share the word NORDWIND with the payer; the one it names comes last. */
-static void nordwind_customers(void)
+/* Invoices 1..n of n customers named by fmt (a %03d for their number), then invoices n+1..
+ * n+3 of customer C1 named name, of 1,000.00, 2,500.00 and 4,000.00 (a payment of 6,500.00
+ * is their only set of two). */
+static void fillers_then_c1(const char *fmt, int n, const char *name)
 {
-	for (int i = 0; i < 150; i++) {
-		char cust[16], name[48];
+	for (int i = 0; i < n; i++) {
+		char cust[16], fname[48];
 
 		snprintf(cust, sizeof cust, "N%d", i);
-		snprintf(name, sizeof name, "Nordwind Filler%03d Handel GmbH", i);
-		inv(i + 1, "", cust, name, 3, 1, 77700 + i, NULL);
+		snprintf(fname, sizeof fname, fmt, i);
+		inv(i + 1, "", cust, fname, 3, 1, 77700 + i, NULL);
 	}
-	inv(151, "", "C1", "Nordwind Logistik AG", 3, 2, 100000, NULL);
-	inv(152, "", "C1", "Nordwind Logistik AG", 3, 3, 250000, NULL);
-	inv(153, "", "C1", "Nordwind Logistik AG", 3, 4, 400000, NULL);
+	inv(n + 1, "", "C1", name, 3, 2, 100000, NULL);
+	inv(n + 2, "", "C1", name, 3, 3, 250000, NULL);
+	inv(n + 3, "", "C1", name, 3, 4, 400000, NULL);
+}
+
+static void nordwind_customers(void)
+{
+	fillers_then_c1("Nordwind Filler%03d Handel GmbH", 150, "Nordwind Logistik AG");
 }
 
 /* The payer name's customer is decided over its whole walk, however late it comes. */
@@ -697,16 +704,7 @@ static void test_name_customer_found_late_in_a_long_walk(void **state)
 static void test_name_customer_found_beyond_a_cut_walk(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 250; i++) {
-		char cust[16], name[48];
-
-		snprintf(cust, sizeof cust, "S%d", i);
-		snprintf(name, sizeof name, "Smith Filler%03d", i);
-		inv(i + 1, "", cust, name, 3, 1, 77700 + i, NULL);
-	}
-	inv(251, "", "C1", "Smith Lighting Inc.", 3, 2, 100000, NULL);
-	inv(252, "", "C1", "Smith Lighting Inc.", 3, 3, 250000, NULL);
-	inv(253, "", "C1", "Smith Lighting Inc.", 3, 4, 400000, NULL);
+	fillers_then_c1("Smith Filler%03d", 250, "Smith Lighting Inc.");
 	pay(1, "", "", "", "SMITH LIGHTING", 3, 20, 650000, NULL);
 	run(2);
 	assert_non_null(alloc_of(1, 252));
@@ -719,16 +717,7 @@ static void test_name_customer_found_beyond_a_cut_walk(void **state)
 static void test_name_walk_takes_the_rarest_words_first(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 250; i++) {
-		char cust[16], name[48];
-
-		snprintf(cust, sizeof cust, "G%d", i);
-		snprintf(name, sizeof name, "Groupe Filler%03d", i);
-		inv(i + 1, "", cust, name, 3, 1, 77700 + i, NULL);
-	}
-	inv(251, "", "C1", "Groupe Tranvik Logistique SA", 3, 2, 100000, NULL);
-	inv(252, "", "C1", "Groupe Tranvik Logistique SA", 3, 3, 250000, NULL);
-	inv(253, "", "C1", "Groupe Tranvik Logistique SA", 3, 4, 400000, NULL);
+	fillers_then_c1("Groupe Filler%03d", 250, "Groupe Tranvik Logistique SA");
 	pay(1, "", "", "", "GROUPE TRANVIK LOGIST", 3, 20, 650000, NULL);
 	run(1);
 	assert_non_null(alloc_of(1, 252));
@@ -751,9 +740,7 @@ static void test_name_customer_tied_by_a_late_customer_is_none(void **state)
 	run(2);
 	assert_int_equal(allocs_of_payment(1), 0);
 	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
-	match_result_free(res);
-	match_set_free(set);
-	set = match_set_new();
+	reset_set();
 	nordwind_customers();
 	inv(154, "", "C2", "Nordwind Logistik GmbH", 3, 5, 90000, NULL);
 	pay(1, "", "", "", "NORDWIND LOGISTIK", 3, 20, 650000, NULL);
@@ -860,10 +847,7 @@ static void test_loosely_typed_customer_id_is_resolved(void **state)
 /* A payment typed with id 27415 quoting customer C027415's invoice, paid by payer. */
 static void campbell_payment(const char *payer)
 {
-	match_result_free(res);
-	res = NULL;
-	match_set_free(set);
-	set = match_set_new();
+	reset_set();
 	inv(1, "INV-2025-008854", "C027415", "Campbell & Collins PLC", 6, 20, 1956606, NULL);
 	inv(2, "INV-2025-000001", "27415", "Delra Shipping", 6, 1, 5000, NULL);
 	pay(1, "INV-2025-008854", "", "27415", payer, 6, 29, 1956606, NULL);
@@ -922,9 +906,7 @@ static void test_second_round_decides_without_the_invoices_the_first_took(void *
 	run(1);
 	assert_int_equal(allocs_of_payment(1), 0);
 	assert_non_null(exc_of(EXC_AMBIGUOUS, 1));
-	match_result_free(res);
-	match_set_free(set);
-	set = match_set_new();
+	reset_set();
 	inv(1, "R-1001", "C1", "Acme", 4, 1, 50000, NULL);
 	inv(2, "R-1002", "C1", "Acme", 4, 1, 50000, NULL);
 	pay(1, "", "", "C1", "", 4, 20, 50000, NULL);
@@ -944,10 +926,7 @@ static void test_second_round_decides_without_the_invoices_the_first_took(void *
  * payment, which stays ambiguous. */
 static void four_acme_invoices_and_two_payments(void)
 {
-	match_result_free(res);
-	res = NULL;
-	match_set_free(set);
-	set = match_set_new();
+	reset_set();
 	inv(1, "R-1001", "C1", "Acme", 4, 1, 50000, NULL);
 	inv(2, "R-1002", "C1", "Acme", 4, 1, 50000, NULL);
 	inv(3, "R-1003", "C1", "Acme", 4, 1, 50000, NULL);
