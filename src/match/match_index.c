@@ -86,6 +86,7 @@ void match_set_free(struct match_set *s)
 	free(s->inv);
 	free(s->pay);
 	free(s->cust);
+	free(s->calt);
 	free(s->curs);
 	pthread_mutex_destroy(&s->cur_mu);
 	free(s->pnorm);
@@ -248,8 +249,30 @@ int match_set_concurrent_adds(const struct match_set *s)
 	return s->arena_fixed;
 }
 
-/* Returns the customer of id (created at its first invoice, with that invoice's name), -1
- * for an empty id, -2 when out of memory. */
+/* Keeps name as customer c's second name when it is neither its first nor its second one
+ * (a third name is not kept). Returns 0 or -1 (out of memory). */
+static int customer_alt_name(struct match_set *s, int32_t c, const char *name)
+{
+	struct mcust *cu = &s->cust[c];
+	struct calt *a;
+
+	if (!name || strcmp(arena_str(s, cu->raw_name), name) == 0 || cu->alt >= 0 ||
+	    s->ncalt >= INT32_MAX)
+		return 0;
+	if (PM_GROW(s->calt, s->ncalt + 1, s->acalt))
+		return -1;
+	a = &s->calt[s->ncalt];
+	memset(a, 0, sizeof *a);
+	a->raw_name = intern_shared(s, 0, name);
+	if (a->raw_name == UINT32_MAX)
+		return -1;
+	cu->alt = (int32_t)s->ncalt++;
+	return 0;
+}
+
+/* Returns the customer of id (created at its first invoice, with that invoice's name; a
+ * later invoice's different name is its second), -1 for an empty id, -2 when out of
+ * memory. */
 static int32_t customer_of(struct match_set *s, const char *id, const char *name)
 {
 	struct smap_slot *sl;
@@ -262,11 +285,12 @@ static int32_t customer_of(struct match_set *s, const char *id, const char *name
 	if (!sl)
 		return -1;
 	if (sl->val >= 0)
-		return sl->val;
+		return customer_alt_name(s, sl->val, name) ? -2 : sl->val;
 	if (s->ncust >= INT32_MAX || PM_GROW(s->cust, s->ncust + 1, s->acust))
 		return -2;
 	c = &s->cust[s->ncust];
 	memset(c, 0, sizeof *c);
+	c->alt = -1;
 	c->id = off;
 	c->raw_name = intern_shared(s, 0, name);
 	if (c->raw_name == UINT32_MAX)
@@ -506,18 +530,30 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Adds the normalised name forms of customer c. */
+/* Normalises raw name raw into *name / *full (arena offsets) and their lengths. */
+static int norm_names(struct match_set *s, uint32_t raw, uint32_t *name, uint16_t *nlen,
+                      uint32_t *full, uint16_t *flen)
+{
+	char n[256], f[256];
+	const char *r = arena_str(s, raw);
+	size_t nl = norm_name(r, strlen(r), n, sizeof n, 0);
+	size_t fl = norm_name(r, strlen(r), f, sizeof f, NORM_NAME_KEEP_SUFFIX);
+
+	*name = intern_n(s, 0, n, nl);
+	*full = intern_n(s, 0, f, fl);
+	*nlen = (uint16_t)nl;
+	*flen = (uint16_t)fl;
+	return *name == UINT32_MAX || *full == UINT32_MAX ? -1 : 0;
+}
+
 static int cust_names(struct match_set *s, struct mcust *c)
 {
-	char name[256], full[256];
-	const char *r = arena_str(s, c->raw_name);
-	size_t nl = norm_name(r, strlen(r), name, sizeof name, 0);
-	size_t fl = norm_name(r, strlen(r), full, sizeof full, NORM_NAME_KEEP_SUFFIX);
+	struct calt *a = c->alt >= 0 ? &s->calt[c->alt] : NULL;
 
-	c->name = intern_n(s, 0, name, nl);
-	c->name_full = intern_n(s, 0, full, fl);
-	c->name_len = (uint16_t)nl;
-	c->name_full_len = (uint16_t)fl;
-	return c->name == UINT32_MAX || c->name_full == UINT32_MAX ? -1 : 0;
+	return norm_names(s, c->raw_name, &c->name, &c->name_len, &c->name_full,
+	                  &c->name_full_len) ||
+	       (a && norm_names(s, a->raw_name, &a->name, &a->name_len, &a->name_full,
+	                        &a->name_full_len)) ? -1 : 0;
 }
 
 /* Normalises the customers' names, places each customer's invoices in cust_inv and
@@ -593,28 +629,43 @@ static int build_cust_inv(struct match_set *s)
 	return 0;
 }
 
-/* Indexes each name token of each customer (the blocking key for payer names), and each
- * whole name: a walk stops at NAME_WALK_MAX customers, so that a customer whose every word
- * is common (SMITH LIGHTING) would be missed without it. */
+/* Indexes customer c under name n (len bytes) and under each of its words. */
+static int index_name(struct match_set *s, const char *n, size_t len, int32_t c)
+{
+	size_t i = 0;
+
+	if (len && mm_add(&s->name_same, n, len, c))
+		return -1;
+	while (i < len) {
+		size_t st;
+
+		while (i < len && n[i] == ' ')
+			i++;
+		st = i;
+		while (i < len && n[i] != ' ')
+			i++;
+		if (i > st && mm_add(&s->name_tok, n + st, i - st, c))
+			return -1;
+	}
+	return 0;
+}
+
+/* Indexes each name token of each customer's names (the blocking key for payer names), and
+ * each whole name: a walk stops at NAME_WALK_MAX customers, so that a customer whose every
+ * word is common (SMITH LIGHTING) would be missed without it. */
 static int build_name_tokens(struct match_set *s)
 {
 	for (size_t c = 0; c < s->ncust; c++) {
-		const char *n = arena_str(s, s->cust[c].name);
-		size_t len = s->cust[c].name_len, i = 0;
+		const struct mcust *cu = &s->cust[c];
+		const struct calt *a = cu->alt >= 0 ? &s->calt[cu->alt] : NULL;
 
-		if (len && mm_add(&s->name_same, n, len, (int32_t)c))
+		if (index_name(s, arena_str(s, cu->name), cu->name_len, (int32_t)c))
 			return -1;
-		while (i < len) {
-			size_t st;
-
-			while (i < len && n[i] == ' ')
-				i++;
-			st = i;
-			while (i < len && n[i] != ' ')
-				i++;
-			if (i > st && mm_add(&s->name_tok, n + st, i - st, (int32_t)c))
-				return -1;
-		}
+		/* a second name that normalises like the first adds nothing */
+		if (a && (a->name_len != cu->name_len ||
+		          memcmp(arena_str(s, a->name), arena_str(s, cu->name), a->name_len)) &&
+		    index_name(s, arena_str(s, a->name), a->name_len, (int32_t)c))
+			return -1;
 	}
 	mm_freeze(&s->name_tok);
 	mm_freeze(&s->name_same);

@@ -122,6 +122,14 @@ struct mcust {
 	uint32_t id, raw_name, name, name_full;   /* arena offsets */
 	uint16_t name_len, name_full_len;
 	int32_t first, count;        /* its open invoices in cust_inv[], by due date then row */
+	int32_t alt;                 /* its second name in calt[], -1 none */
+};
+
+/* A customer's second name: an id whose invoices carry two names (a renamed customer, or
+ * two ERPs' spellings). Names are compared with both. */
+struct calt {
+	uint32_t raw_name, name, name_full;   /* arena offsets */
+	uint16_t name_len, name_full_len;
 };
 
 /* A customer's open invoice with the fields its scans read, stored in the customer's order
@@ -179,6 +187,8 @@ struct match_set {
 	size_t ninv, ainv;
 	struct mcust *cust;
 	size_t ncust, acust;
+	struct calt *calt;
+	size_t ncalt, acalt;
 	struct smap strings;         /* repeated strings of invoices (customer names), once */
 	struct smap cust_map;        /* customer id -> customer */
 

@@ -220,6 +220,9 @@ static double name_bound(const struct mctx *ctx, struct worker *w, const struct 
 	const char *pn = arena_str(s, nm->name), *pf = arena_str(s, nm->name_full);
 	size_t n = nm->name_full_len, h = n < sizeof cs->full_head ? n : sizeof cs->full_head;
 
+	if (s->cust[c].alt >= 0)
+		return 2.0;   /* the signature is its first name's: compare both in full */
+
 	/* the full name's first 16 bytes are in the record: the rest is read only when they
 	 * agree (the customer's full name is longer than n, so they are all there) */
 	if (n >= 10 && n < cs->full_len && memcmp(pf, cs->full_head, h) == 0 &&
@@ -233,14 +236,23 @@ static double name_bound(const struct mctx *ctx, struct worker *w, const struct 
 	                      cs->sig.ntok > NAME_SIG_TOKENS ? s->ctok + cs->tok : cs->itok);
 }
 
+/* The payer's similarity to customer c: to its name, or to its second name when that one
+ * is closer. */
 static double name_exact(const struct match_set *s, const struct mpay *p, int32_t c)
 {
 	const struct mcust *cu = &s->cust[c];
 	const struct pnorm *nm = pay_name(s, p);
+	double sim = sim_name(arena_str(s, nm->name), nm->name_len, arena_str(s, cu->name),
+	                      cu->name_len, arena_str(s, nm->name_full), nm->name_full_len,
+	                      arena_str(s, cu->name_full), cu->name_full_len), alt;
+	const struct calt *a = cu->alt >= 0 ? &s->calt[cu->alt] : NULL;
 
-	return sim_name(arena_str(s, nm->name), nm->name_len, arena_str(s, cu->name), cu->name_len,
-	                arena_str(s, nm->name_full), nm->name_full_len, arena_str(s, cu->name_full),
-	                cu->name_full_len);
+	if (!a)
+		return sim;
+	alt = sim_name(arena_str(s, nm->name), nm->name_len, arena_str(s, a->name), a->name_len,
+	               arena_str(s, nm->name_full), nm->name_full_len, arena_str(s, a->name_full),
+	               a->name_full_len);
+	return alt > sim ? alt : sim;
 }
 
 double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c)

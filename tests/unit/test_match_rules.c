@@ -631,6 +631,24 @@ static void test_settled_reference_faces_names_when_the_margin_needs_it(void **s
 	assert_int_equal(a->status, MSTATUS_SUGGESTED);
 }
 
+/* A customer id whose invoices carry two names: a payer using the second one is the same
+ * customer's (names are compared with both). */
+static void test_second_name_of_a_customer_id_is_its_name_too(void **state)
+{
+	const struct match_alloc *a;
+
+	(void)state;
+	round_amount_fillers();
+	inv(301, "", "CLI-MOR770", "Groupe Moreau Menuiserie Sàrl", 3, 2, 50000, NULL);
+	inv(302, "", "CLI-MOR770", "Moreau Informatique SAS", 3, 3, 100000, NULL);
+	pay(1, "", "", "", "MOREAU INFORMATIQUE SAS", 3, 20, 100000, NULL);
+	run(1);
+	a = alloc_of(1, 302);
+	assert_non_null(a);
+	assert_int_equal(a->rule, RULE_NAME_AMOUNT);
+	assert_non_null(strstr(a->explanation, "name 1.00"));
+}
+
 /* A round amount 300 other customers' invoices also have (the amount's list gives the
  * first 256), and two customers a payer name without legal form ties. */
 static void round_amount_fillers_and_tied_rochat(int64_t gmbh_amount)
@@ -1061,6 +1079,7 @@ int main(void)
 		T(test_name_only_payment_of_a_common_round_amount_is_found),
 		T(test_settled_reference_counts_every_invoice_of_its_customer),
 		T(test_name_tying_customers_finds_the_one_with_the_amount),
+		T(test_second_name_of_a_customer_id_is_its_name_too),
 		T(test_settled_reference_faces_names_when_the_margin_needs_it),
 		T(test_name_customer_found_late_in_a_long_walk),
 		T(test_name_customer_found_beyond_a_cut_walk),
