@@ -1,10 +1,11 @@
 #!/bin/sh
 # Matching quality on generated data: 20k invoices from pmgen (two seeds of the default mix,
 # and a third seed in one ERP style with three times the noise), imported and matched, must
-# reach F1 >= 0.98 and auto precision >= 0.995 (pmquality checks the floors; issue 5).
-# docs/PERFORMANCE.md lists what the engine measures on these and on other seeds and sizes.
+# reach F1 >= 0.995 and auto precision >= 0.995 (pmquality checks them). Issue 5's floor is
+# F1 0.98; the engine measures 0.999 on these three (docs/PERFORMANCE.md), so the test
+# asserts 0.995 to catch a regression long before the floor.
 . "$ROOT/tests/lib/tap.sh"
-MIN_F1=${MIN_F1:-0.98}
+MIN_F1=${MIN_F1:-0.995}
 
 if [ ! -x "${PMGEN:-}" ] || [ ! -x "${PMQUALITY:-}" ]; then
 	echo "ok 1 - # SKIP pmgen/pmquality not built"
