@@ -475,7 +475,7 @@ int32_t match_names_customer(const struct mctx *ctx, struct worker *w, const str
 int match_names_close(const struct mctx *ctx, struct worker *w, const struct mpay *p,
                       int32_t *close, int max);
 /* The most customers a payer name is said to tie (match_names_close's max). */
-#define NAME_TIED_MAX 8
+#define NAME_TIED_MAX 16
 /* Returns the payer-name similarity of p to customer c: exact (sim_name) when it is at
  * least fuzzy_threshold - 0.05; below that, a bound that is also below it. */
 double match_names_sim(const struct mctx *ctx, struct worker *w, const struct mpay *p, int32_t c);
