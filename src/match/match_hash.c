@@ -3,8 +3,9 @@
  * probe. Here a posting is 8 bytes (a 32-bit hash tag and the value), grouped by the top
  * bits of the hash behind a directory (a counting sort of the postings the producer
  * emitted, staged once: a producer normalises and hashes reference keys, which a second
- * pass over it did again), and keys are not stored at all: the caller re-derives the key of a tagged hit
- * from the snapshot and compares it, so a hash collision can never add a posting. */
+ * pass over it did again), and keys are not stored at all: the caller re-derives the key
+ * of a tagged hit from the snapshot and compares it, so a hash collision can never add a
+ * posting. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -375,6 +375,32 @@ struct mctx {
 	const struct pm_config *cfg;
 };
 
+/* What resolving reads (match_resolve.c): the scored chunks, payment i's proposal at
+ * chunks[i / chunk_size].props[i % chunk_size]; set, which the second round marks while it
+ * scores (its blocking indexes must still be built), and a worker's scratch for that. */
+struct mresolve {
+	struct mctx ctx;
+	struct match_set *set;
+	struct mchunk *chunks;
+	size_t nchunks, chunk_size;
+	struct worker *worker;
+};
+
+/* The second round's proposals: ch in payment order, slot[payment] the applied one's
+ * index in ch (-1 none); slot NULL when the round had nothing to do. */
+struct round2 {
+	struct mchunk ch;
+	int32_t *slot;
+};
+
+/* Resolves the proposals best first against the residuals res (ninv entries, filled here
+ * from the invoices' open balances), failed ones get rule -2; then scores again the
+ * payments left ambiguous, without the invoices the first round took, into r2 (zeroed by
+ * the caller), resolved the same way. Returns 0 or -1 (out of memory). */
+int match_resolve(const struct mresolve *rv, int64_t *res, struct round2 *r2);
+/* Frees what r2 holds. */
+void match_round2_free(struct round2 *r2);
+
 /* Collects and scores the candidate invoices of payment p into w->cands, sorted best
  * first; returns the count. Sets *xcur to an invoice in another currency that a strong
  * reference points to (-1 none). */
@@ -457,7 +483,8 @@ void match_names_prefetch(const struct match_set *set, int32_t c);
 void match_names_reset(struct match_set *set);
 /* Writes the customers a payer name is compared with when no amount helps (the postings of
  * its name tokens, the rarest token's first, a token listing more than 1000 customers
- * skipped, at most max of them) to occ; returns their count. The name blocking walks NAME_WALK_MAX. */
+ * skipped, at most max of them) to occ; returns their count. The name blocking walks
+ * NAME_WALK_MAX. */
 #define NAME_WALK_MAX 200
 /* The customers of exactly the payer's normalised name a name search adds to its walk. */
 #define NAME_SAME_MAX 64
