@@ -2,6 +2,7 @@
  * amount, the customer's open invoices, and payer names against the customers of invoices
  * of the same amount. Runs in worker threads on the read-only snapshot. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -647,12 +648,10 @@ static void id_parts(const char *id, char *num, size_t *nl, char *let, size_t *l
 	}
 }
 
-void match_id_key(const char *id, struct id_key *k)
+/* Packs the parts of an id into k. */
+static void pack_id_key(const char *num, size_t nl, const char *let, size_t ll,
+                        struct id_key *k)
 {
-	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
-	size_t nl, ll;
-
-	id_parts(id, num, &nl, let, &ll);
 	memset(k, 0, sizeof *k);
 	k->nl = (uint8_t)nl;
 	k->ll = (uint8_t)ll;
@@ -661,6 +660,33 @@ void match_id_key(const char *id, struct id_key *k)
 		k->num = k->num * 10 + (uint64_t)(num[i] - '0');
 	if (k->packed)
 		memcpy(&k->let, let, ll);
+}
+
+void match_id_key(const char *id, struct id_key *k)
+{
+	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
+	size_t nl, ll;
+
+	id_parts(id, num, &nl, let, &ll);
+	pack_id_key(num, nl, let, ll, k);
+}
+
+/* A customer id as a payer typed it: its parts, and packed. */
+struct typed_id {
+	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
+	size_t nl, ll;
+	struct id_key key;
+};
+
+/* Splits p's customer id into t; returns false when it has fewer than 3 significant digits
+ * (too short to name a customer loosely). */
+static bool typed_id_of(const struct match_set *s, const struct mpay *p, struct typed_id *t)
+{
+	id_parts(arena_str(s, p->cust_id), t->num, &t->nl, t->let, &t->ll);
+	if (t->nl < 3)
+		return false;
+	pack_id_key(t->num, t->nl, t->let, t->ll, &t->key);
+	return true;
 }
 
 /* Returns true when customer id b has the number num and the letters let (or the payer
@@ -683,33 +709,25 @@ static int id_is_like(const char *b, const char *num, size_t nl, const char *let
 	       (!ll || (bll == ll && memcmp(bl, let, ll) == 0));
 }
 
-/* True when customer c's id is the typed id (parts num, let; packed pk) with its case,
- * punctuation, prefix or zeros changed. The packed parts decide when both fit them;
- * otherwise the strings. */
-static int customer_id_like(const struct match_set *s, int32_t c, const struct id_key *pk,
-                            const char *num, size_t nl, const char *let, size_t ll)
+/* True when customer c's id is the typed id t with its case, punctuation, prefix or zeros
+ * changed. The packed parts decide when both fit them; otherwise the strings. */
+static int customer_id_like(const struct match_set *s, int32_t c, const struct typed_id *t)
 {
-	const struct id_key *ck = s->cid ? &s->cid[c] : NULL;
+	const struct id_key *ck = s->cid ? &s->cid[c] : NULL, *pk = &t->key;
 
 	if (ck && ck->packed && pk->packed)
 		return ck->nl == pk->nl && ck->num == pk->num &&
 		       (!pk->ll || (ck->ll == pk->ll && ck->let == pk->let));
-	return id_is_like(arena_str(s, s->cust[c].id), num, nl, let, ll);
+	return id_is_like(arena_str(s, s->cust[c].id), t->num, t->nl, t->let, t->ll);
 }
 
 /* True when p's customer id, which names another customer exactly, is also customer c's
  * typed loosely: "27415" is customer 27415's id and C027415's without prefix and zeros. */
 static int typed_id_also_names(const struct match_set *s, const struct mpay *p, int32_t c)
 {
-	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
-	struct id_key pk;
-	size_t nl, ll;
+	struct typed_id t;
 
-	id_parts(arena_str(s, p->cust_id), num, &nl, let, &ll);
-	if (nl < 3)
-		return 0;
-	match_id_key(arena_str(s, p->cust_id), &pk);
-	return customer_id_like(s, c, &pk, num, nl, let, ll);
+	return typed_id_of(s, p, &t) && customer_id_like(s, c, &t);
 }
 
 /* The customer of a customer id that matches no id exactly but one loosely ("6804",
@@ -718,20 +736,15 @@ static int typed_id_also_names(const struct match_set *s, const struct mpay *p, 
  * same number (>= 3 digits) and the same letters or none; -1 when none or several. */
 static int32_t loose_id_customer(const struct match_set *s, const struct mpay *p)
 {
-	char num[NORM_KEY_MAX], let[NORM_KEY_MAX];
 	int32_t occ[MAX_ID_CHECKS], found = -1;
-	size_t nl, ll;
+	struct typed_id t;
 	int nocc;
 
-	struct id_key pk;
-
-	id_parts(arena_str(s, p->cust_id), num, &nl, let, &ll);
-	if (nl < 3)
+	if (!typed_id_of(s, p, &t))
 		return -1;
-	match_id_key(arena_str(s, p->cust_id), &pk);
 	nocc = match_names_walk(s, p, occ, MAX_ID_CHECKS);
 	for (int k = 0; k < nocc; k++) {
-		if (occ[k] == found || !customer_id_like(s, occ[k], &pk, num, nl, let, ll))
+		if (occ[k] == found || !customer_id_like(s, occ[k], &t))
 			continue;
 		if (found >= 0)
 			return -1;
@@ -832,9 +845,9 @@ int match_gather(const struct mctx *ctx, struct worker *w, const struct mpay *p,
 		gather_customer(ctx, w, p, w->pcust, !strong, 0);
 		if (alt >= 0)
 			gather_customer(ctx, w, p, alt, !strong, 0);
-	}
-	else if (pay_name(ctx->set, p)->name_len)
+	} else if (pay_name(ctx->set, p)->name_len) {
 		gather_by_name(ctx, w, p);
+	}
 	score_cands(ctx, w, p);
 	return w->ncands;
 }
