@@ -462,15 +462,9 @@ static int32_t names_memo(const struct mctx *ctx, struct worker *w, const struct
                           int32_t *close, int *n)
 {
 	const struct match_set *s = ctx->set;
-	int32_t v;
+	int memo = s->memo && s->ties && p->pn >= 0 && (size_t)p->pn < s->nmemo;
+	int32_t v = memo ? atomic_load(&s->memo[p->pn]) : 0;
 
-	if (!s->memo || !s->ties || p->pn < 0 || (size_t)p->pn >= s->nmemo) {
-		v = names_search(ctx, w, p, close, NAME_TIED_MAX, n);
-		if (*n > NAME_TIED_MAX)
-			*n = 0;
-		return v;
-	}
-	v = atomic_load(&s->memo[p->pn]);
 	if (v > 0) {
 		*n = v > 1;
 		close[0] = v - 2;
@@ -486,7 +480,8 @@ static int32_t names_memo(const struct mctx *ctx, struct worker *w, const struct
 	}
 	/* workers may race to the same name: they find the same outcome */
 	v = names_search(ctx, w, p, close, NAME_TIED_MAX, n);
-	memo_store(s, p->pn, v, close, *n);
+	if (memo)
+		memo_store(s, p->pn, v, close, *n);
 	if (*n > NAME_TIED_MAX)
 		*n = 0;   /* too many alike to say which */
 	return v;
