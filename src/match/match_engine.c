@@ -339,6 +339,18 @@ static int resolve_scored(struct engine *e, int64_t *res, struct round2 *r2)
 	return match_resolve(&rv, res, r2);
 }
 
+/* The proposal that stands for payment slot i of chunk c: the second round's when it
+ * applied one, else the first round's; *ch is its chunk. */
+static const struct mprop *final_prop(const struct engine *e, const struct round2 *r2,
+                                      size_t c, size_t i, const struct mchunk **ch)
+{
+	const struct mprop *pr = &e->chunks[c].props[i];
+	int32_t k2 = r2->slot ? r2->slot[pr->pay] : -1;
+
+	*ch = k2 >= 0 ? &r2->ch : &e->chunks[c];
+	return k2 >= 0 ? &r2->ch.props[k2] : pr;
+}
+
 /* Builds the result from the resolved proposals (res: the residuals match_resolve left). */
 static int build_result(struct engine *e, struct match_result *r, struct result_priv *pv,
                         int64_t *res, struct round2 *rr)
@@ -354,25 +366,25 @@ static int build_result(struct engine *e, struct match_result *r, struct result_
 		goto out;
 	{
 		size_t nl = 1;
+		const struct mchunk *ch;
 
 		for (size_t c = 0; c < e->nchunks; c++)
-			for (size_t i = 0; i < e->chunks[c].nprops; i++)
-				nl += e->chunks[c].props[i].rule >= 0 ? e->chunks[c].props[i].nlines : 0;
+			for (size_t i = 0; i < e->chunks[c].nprops; i++) {
+				const struct mprop *pr = final_prop(e, &r2, c, i, &ch);
+
+				nl += pr->rule >= 0 ? pr->nlines : 0;
+			}
 		if (PM_GROW(r->allocs, nl, pv->allocs_alloc))
 			goto out;
 	}
 	rc = 0;
 	for (size_t c = 0; c < e->nchunks && !rc; c++)
 		for (size_t i = 0; i < e->chunks[c].nprops && !rc; i++) {
-			const struct mprop *pr = &e->chunks[c].props[i];
-			int32_t k2 = r2.slot ? r2.slot[pr->pay] : -1;
+			const struct mchunk *ch;
+			const struct mprop *pr = final_prop(e, &r2, c, i, &ch);
 
-			if (k2 >= 0)
-				rc = emit_applied(e, r, pv, &r2.ch, &r2.ch.props[k2], partial, last_pay);
-			else
-				rc = pr->rule >= 0 ?
-				     emit_applied(e, r, pv, &e->chunks[c], pr, partial, last_pay) :
-				     emit_unapplied(e, r, pv, &e->chunks[c], pr);
+			rc = pr->rule >= 0 ? emit_applied(e, r, pv, ch, pr, partial, last_pay) :
+			                     emit_unapplied(e, r, pv, ch, pr);
 		}
 	if (!rc)
 		rc = emit_short_pays(e, r, pv, res, partial, last_pay);
